@@ -1,0 +1,1 @@
+console.log("sigil: not yet");

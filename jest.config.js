@@ -1,0 +1,28 @@
+// Jest 30 in native ESM mode (run with --experimental-vm-modules, see package.json "test").
+import { swcOptions, tsconfigPaths } from "./scripts/swc-options.mjs";
+
+const aliases = Object.fromEntries(
+  Object.entries(tsconfigPaths()).map(([alias, [target]]) => [
+    `^${alias}$`,
+    `<rootDir>/${target.replace(/^\.\//, "")}`,
+  ]),
+);
+const { jsc, module } = swcOptions({ sourceMaps: "inline" });
+
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: { ...aliases, "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: {
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { ...jsc, baseUrl: undefined, paths: undefined }, module, sourceMaps: "inline" },
+    ],
+  },
+  testMatch: ["<rootDir>/{apps,libs}/**/*.spec.ts", "<rootDir>/test/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
+  globalSetup: "<rootDir>/test/global-setup.js",
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,17 @@
+import type { Role } from "../roles/role.js";
+
+/** The block at which on-chain state was read: every grant records one. */
+export interface BlockRef {
+  chainId: number;
+  number: bigint;
+  hash: `0x${string}`;
+}
+
+/** What an account may do according to a chain, read at one block. */
+export interface AccessSnapshot {
+  address: `0x${string}`;
+  roles: Role[];
+  /** Union of the scopes the roles confer, sorted and deduplicated. */
+  scopes: string[];
+  block: BlockRef;
+}

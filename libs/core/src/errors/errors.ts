@@ -1,0 +1,41 @@
+import { SigilError } from "./sigil-error.js";
+
+/** Configuration failed validation at boot; `details.key` names the offending setting. */
+export class ConfigInvalidError extends SigilError {
+  readonly code = "config_invalid";
+}
+
+/** A request body, parameter or value is malformed. */
+export class InvalidRequestError extends SigilError {
+  readonly code = "invalid_request";
+}
+
+/** A scope string does not match the scope grammar. */
+export class ScopeInvalidError extends SigilError {
+  readonly code = "scope_invalid";
+}
+
+/** The chain id is not one Sigil is configured for. */
+export class ChainNotConfiguredError extends SigilError {
+  readonly code = "chain_not_configured";
+}
+
+/** Every RPC endpoint of a chain failed or timed out: callers must fail closed (503). */
+export class RpcUnavailableError extends SigilError {
+  readonly code = "rpc_unavailable";
+}
+
+/** The configured registry address holds no AccessRegistry (no code, or calls revert). */
+export class RegistryUnavailableError extends SigilError {
+  readonly code = "registry_unavailable";
+}
+
+/** The database could not be reached or a query failed for infrastructure reasons. */
+export class DatabaseUnavailableError extends SigilError {
+  readonly code = "database_unavailable";
+}
+
+/** An invariant broke inside Sigil; never shown to clients beyond its code. */
+export class InternalError extends SigilError {
+  readonly code = "internal_error";
+}
