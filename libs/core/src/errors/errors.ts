@@ -39,3 +39,8 @@ export class DatabaseUnavailableError extends SigilError {
 export class InternalError extends SigilError {
   readonly code = "internal_error";
 }
+
+/** The RPC answered for a different chain than the one configured for it. */
+export class ChainIdMismatchError extends SigilError {
+  readonly code = "chain_id_mismatch";
+}
