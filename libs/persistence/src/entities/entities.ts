@@ -1,0 +1,16 @@
+import { AuditEventEntity } from "./audit-event.entity.js";
+import { ChainCursorEntity } from "./chain-cursor.entity.js";
+import { GrantEntity } from "./grant.entity.js";
+import { NonceEntity } from "./nonce.entity.js";
+import { RefreshTokenEntity } from "./refresh-token.entity.js";
+import { SessionEntity } from "./session.entity.js";
+
+/** Every entity of the Sigil schema; the data source registers exactly these (no glob loading in ESM). */
+export const PERSISTENCE_ENTITIES = [
+  NonceEntity,
+  SessionEntity,
+  RefreshTokenEntity,
+  GrantEntity,
+  AuditEventEntity,
+  ChainCursorEntity,
+] as const;
