@@ -5,4 +5,6 @@ export * from "./entities/grant.entity.js";
 export * from "./entities/audit-event.entity.js";
 export * from "./entities/chain-cursor.entity.js";
 export * from "./entities/entities.js";
+export * from "./migrations/1764288000000-initial.js";
+export * from "./migrations/migrations.js";
 export * from "./transformers/bigint.transformer.js";

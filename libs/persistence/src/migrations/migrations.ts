@@ -1,0 +1,4 @@
+import { Initial1764288000000 } from "./1764288000000-initial.js";
+
+/** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
+export const PERSISTENCE_MIGRATIONS = [Initial1764288000000] as const;
