@@ -8,3 +8,8 @@ export * from "./entities/entities.js";
 export * from "./migrations/1764288000000-initial.js";
 export * from "./migrations/migrations.js";
 export * from "./transformers/bigint.transformer.js";
+export * from "./data-source/create-data-source.js";
+export * from "./data-source/sigil-data-source.js";
+export * from "./data-source/describe-database.js";
+export * from "./data-source/run-migrations.js";
+export * from "./data-source/revert-all-migrations.js";
