@@ -13,4 +13,5 @@ export * from "./data-source/sigil-data-source.js";
 export * from "./data-source/describe-database.js";
 export * from "./data-source/run-migrations.js";
 export * from "./data-source/revert-all-migrations.js";
+export * from "./repositories/typeorm-chain-cursor-store.js";
 export * from "./testing/create-test-data-source.js";
