@@ -1,0 +1,48 @@
+import { PERSISTENCE_MIGRATIONS, revertAllMigrations, runMigrations } from "@sigil/persistence";
+import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
+import { EXPECTED_SCHEMA, TABLES } from "./expected-schema.js";
+import { findRelations, inspectSchema } from "./inspect-schema.js";
+
+// Every relation and constraint name the initial migration creates, to prove `down` leaves none.
+const CREATED_NAMES = [
+  ...TABLES,
+  "audit_events_id_seq",
+  ...EXPECTED_SCHEMA.constraints.map((line) => line.split(/[ :]/)[1] ?? ""),
+  ...EXPECTED_SCHEMA.indexes.map((line) => /INDEX "([^"]+)"/.exec(line)?.[1] ?? ""),
+];
+
+describe("migrations: up, down, up", () => {
+  let database: TestDataSource;
+
+  beforeAll(async () => {
+    database = await createTestDataSource({ migrate: false });
+  });
+
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it("starts from a database without any Sigil table", async () => {
+    await expect(findRelations(database.dataSource, CREATED_NAMES)).resolves.toEqual([]);
+  });
+
+  it("up creates every table, column, CHECK, foreign key and index", async () => {
+    await expect(runMigrations(database.dataSource)).resolves.toEqual(
+      PERSISTENCE_MIGRATIONS.map((m) => m.name),
+    );
+    await expect(inspectSchema(database.dataSource, TABLES)).resolves.toEqual(EXPECTED_SCHEMA);
+    await expect(runMigrations(database.dataSource)).resolves.toEqual([]);
+  });
+
+  it("down removes everything up created", async () => {
+    await expect(revertAllMigrations(database.dataSource)).resolves.toEqual(["Initial1764288000000"]);
+    await expect(findRelations(database.dataSource, CREATED_NAMES)).resolves.toEqual([]);
+    await expect(database.dataSource.showMigrations()).resolves.toBe(true);
+  });
+
+  it("up again recreates the same schema", async () => {
+    await expect(runMigrations(database.dataSource)).resolves.toEqual(["Initial1764288000000"]);
+    await expect(inspectSchema(database.dataSource, TABLES)).resolves.toEqual(EXPECTED_SCHEMA);
+    await expect(database.dataSource.showMigrations()).resolves.toBe(false);
+  });
+});
