@@ -1,0 +1,4 @@
+export * from "./deploy-access-stack.js";
+export * from "./seed-demo-roles.js";
+export * from "./transaction-reverted-error.js";
+export type { DeployClients, DeployWalletClient } from "./transactions.js";
