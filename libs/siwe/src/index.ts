@@ -4,3 +4,4 @@ export * from "./errors/siwe-errors.js";
 export * from "./message/siwe-message.js";
 export * from "./parse/parse-siwe-message.js";
 export * from "./create/create-siwe-message.js";
+export * from "./validate/validate-siwe-message.js";
