@@ -5,3 +5,13 @@ export * from "./message/siwe-message.js";
 export * from "./parse/parse-siwe-message.js";
 export * from "./create/create-siwe-message.js";
 export * from "./validate/validate-siwe-message.js";
+export * from "./signature/recover-siwe-signer.js";
+export * from "./signature/verify-eoa-signature.js";
+export {
+  activeSecp256k1Backend,
+  jsSecp256k1Backend,
+  nativeSecp256k1Backend,
+  secp256k1BackendName,
+  type Secp256k1Backend,
+  type Secp256k1BackendName,
+} from "./signature/secp256k1-backend.js";
