@@ -67,6 +67,7 @@ export default tseslint.config(
   {
     // libs/core is the pure domain: no framework, no adapter.
     files: ["libs/core/**/*.ts"],
+    ignores: ["libs/core/**/*.spec.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
