@@ -1,0 +1,89 @@
+import { type AccessSnapshot, type BlockRef, isSigilError, type Role, scopesForRoles } from "@sigil/core";
+import {
+  type Abi,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionReturnType,
+  decodeFunctionResult,
+  encodeFunctionData,
+  type Hex,
+  type PublicClient,
+} from "viem";
+import { accessRegistryAbi } from "../abi/generated/AccessRegistry.js";
+import type { ChainClient } from "../clients/chain-client.js";
+import { toChainError } from "../errors/to-chain-error.js";
+
+export interface ReadAccessParameters {
+  chain: ChainClient;
+  address: Address;
+  /** Read at this block; defaults to the latest block, whose number and hash are recorded. */
+  at?: Omit<BlockRef, "chainId">;
+}
+
+type RegistryView = ContractFunctionName<typeof accessRegistryAbi, "view">;
+
+/**
+ * Reads an account's roles and effective scopes from the AccessRegistry at one block, returning
+ * the block's number and hash with them. Every call is pinned to the block *hash* (EIP-1898), so
+ * a reorg cannot mix two blocks into one answer. Fails with a typed error, never "no roles".
+ */
+export async function readAccess({ chain, address, at }: ReadAccessParameters): Promise<AccessSnapshot> {
+  const { registry } = chain.config;
+  try {
+    await chain.verifyChainId();
+    const block = at ?? (await latestBlock(chain.client));
+    const call = <F extends RegistryView>(
+      functionName: F,
+      args: ContractFunctionArgs<typeof accessRegistryAbi, "view", F>,
+    ) =>
+      callAtHash({
+        client: chain.client,
+        to: registry,
+        abi: accessRegistryAbi,
+        functionName,
+        args,
+        blockHash: block.hash,
+      });
+
+    const [roleIds] = await call("accessOf", [address]);
+    // Independent reads go out together, in one JSON-RPC batch.
+    const roles: Role[] = await Promise.all(
+      roleIds.map(async (id) => {
+        const [name, scopes] = await Promise.all([call("roleName", [id]), call("scopesOf", [id])]);
+        return { id, name, scopes: [...scopes].sort() };
+      }),
+    );
+    return { address, roles, scopes: scopesForRoles(roles), block: { chainId: chain.chainId, ...block } };
+  } catch (error) {
+    if (isSigilError(error)) throw error;
+    throw toChainError({ error, chainId: chain.chainId, action: `reading access of ${address}`, registry });
+  }
+}
+
+async function latestBlock(client: PublicClient): Promise<Omit<BlockRef, "chainId">> {
+  const block = await client.getBlock({ blockTag: "latest" });
+  if (block.hash === null) throw new Error("latest block has no hash");
+  return { number: block.number, hash: block.hash };
+}
+
+interface CallAtHashParameters<A extends Abi, F extends ContractFunctionName<A, "view">> {
+  client: PublicClient;
+  to: Address;
+  abi: A;
+  functionName: F;
+  args: ContractFunctionArgs<A, "view", F>;
+  blockHash: Hex;
+}
+
+/** `eth_call` at a block hash with `requireCanonical` (EIP-1898); viem's readContract takes numbers only. */
+async function callAtHash<A extends Abi, F extends ContractFunctionName<A, "view">>(
+  p: CallAtHashParameters<A, F>,
+): Promise<ContractFunctionReturnType<A, "view", F>> {
+  const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args } as never);
+  const result = await p.client.request({
+    method: "eth_call",
+    params: [{ to: p.to, data }, { blockHash: p.blockHash, requireCanonical: true } as never],
+  });
+  return decodeFunctionResult({ abi: p.abi, functionName: p.functionName, data: result } as never) as never;
+}
