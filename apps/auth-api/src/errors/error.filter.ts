@@ -1,0 +1,69 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from "@nestjs/common";
+import { isSigilError } from "@sigil/core";
+import type { Request, Response } from "express";
+import { ERROR_STATUS, STATUS_CODE_NAMES } from "./error-status.js";
+
+/** The error body of every failed request. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  requestId: string;
+}
+
+/**
+ * The one place errors become HTTP responses: stable code, safe message, request id; never a
+ * stack trace or SQL. Unexpected errors are logged with their cause and answered as 500.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger("ErrorFilter");
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const requestId = String(request.id ?? "");
+    const { status, body } = this.describe(exception, requestId);
+    if (status >= 500) {
+      this.logger.error(
+        { requestId, code: body.error, err: exception },
+        exception instanceof Error ? exception.stack : String(exception),
+      );
+    }
+    if (!response.headersSent) response.status(status).json(body);
+  }
+
+  private describe(exception: unknown, requestId: string): { status: number; body: ErrorBody } {
+    if (isSigilError(exception)) {
+      const status = ERROR_STATUS[exception.code] ?? 500;
+      const message = status >= 500 && status !== 503 ? "internal error" : exception.message;
+      return { status, body: { error: exception.code, message, requestId } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const error = STATUS_CODE_NAMES[status] ?? (status >= 500 ? "internal_error" : "invalid_request");
+      const message = status >= 500 ? "internal error" : safeMessage(exception);
+      return { status, body: { error, message, requestId } };
+    }
+    // Body-parser and other Express-level errors carry a status/statusCode and a `type`.
+    const status = (exception as { status?: unknown })?.status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return {
+        status,
+        body: {
+          error: STATUS_CODE_NAMES[status] ?? "invalid_request",
+          message: "malformed request",
+          requestId,
+        },
+      };
+    }
+    return { status: 500, body: { error: "internal_error", message: "internal error", requestId } };
+  }
+}
+
+function safeMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  const message = typeof response === "string" ? response : (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join("; ");
+  return typeof message === "string" ? message : exception.message;
+}

@@ -1,0 +1,71 @@
+import { Controller, Get, Res, ServiceUnavailableException } from "@nestjs/common";
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+} from "@nestjs/terminus";
+import { ChainClients, checkChain } from "@sigil/chain";
+import { isSigilError } from "@sigil/core";
+import { describeDatabase } from "@sigil/persistence";
+import type { Response } from "express";
+import { DataSource } from "typeorm";
+
+/** Liveness (the process answers) and readiness (database and every chain answer). */
+@Controller("health")
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+    private readonly chains: ChainClients,
+  ) {}
+
+  @Get("live")
+  live(): { status: "ok" } {
+    return { status: "ok" };
+  }
+
+  @Get("ready")
+  @HealthCheck()
+  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database(),
+        ...this.chains.all().map((chain) => () => this.chain(chain.chainId)),
+      ]);
+    } catch (error) {
+      // Terminus signals "not ready" with a 503 exception; keep its body (what is down and why).
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private async database(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check("database");
+    const { kind, location } = describeDatabase(this.dataSource);
+    try {
+      await this.dataSource.query("SELECT 1");
+      return check.up({ kind, location });
+    } catch {
+      return check.down({ kind, location, error: "database_unavailable" });
+    }
+  }
+
+  private async chain(chainId: number): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(`chain:${chainId}`);
+    try {
+      const status = await checkChain(this.chains.get(chainId));
+      return check.up({
+        name: status.name,
+        blockNumber: status.blockNumber.toString(),
+        blockHash: status.blockHash,
+        registry: status.registry,
+      });
+    } catch (error) {
+      return check.down({ error: isSigilError(error) ? error.code : "internal_error" });
+    }
+  }
+}

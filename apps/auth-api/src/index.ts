@@ -1,0 +1,2 @@
+export * from "./config/app-config.js";
+export * from "./create-app.js";

@@ -1,0 +1,91 @@
+import type { INestApplication } from "@nestjs/common";
+import { createApp, loadConfig } from "@sigil/auth-api";
+import { deployAccessStack, DevAccountIndex } from "@sigil/chain";
+import request from "supertest";
+import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
+import { type LocalChain, startLocalChain } from "../fixtures/local-chain.js";
+
+describe("health and the error contract over HTTP", () => {
+  let chain: LocalChain;
+  let database: TestDataSource;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    chain = await startLocalChain();
+    const { registry } = await deployAccessStack({
+      publicClient: chain.publicClient,
+      walletClient: chain.wallet(DevAccountIndex.admin),
+      governance: false,
+    });
+    database = await createTestDataSource();
+    const config = loadConfig({
+      SIGIL_ENV: "test",
+      SIGIL_CHAINS: JSON.stringify([
+        { chainId: 31337, name: "local", rpcUrls: [chain.url], registry, timeoutMs: 1000 },
+      ]),
+    });
+    app = await createApp({ config, dataSource: database.dataSource, logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.destroy();
+    await chain?.stop();
+  });
+
+  it("GET /health/live answers while the process runs", async () => {
+    await request(app.getHttpServer()).get("/health/live").expect(200, { status: "ok" });
+  });
+
+  it("GET /health/ready reports the database and the chain with its block and registry", async () => {
+    const response = await request(app.getHttpServer()).get("/health/ready").expect(200);
+    expect(response.body.status).toBe("ok");
+    expect(response.body.details.database).toMatchObject({ status: "up", kind: database.kind });
+    const latest = await chain.publicClient.getBlock();
+    expect(response.body.details["chain:31337"]).toMatchObject({
+      status: "up",
+      blockNumber: latest.number.toString(),
+      blockHash: latest.hash,
+    });
+  });
+
+  it("GET /health/ready answers 503 naming the chain as down while its RPC is stopped, then recovers", async () => {
+    await chain.pause();
+    try {
+      const response = await request(app.getHttpServer()).get("/health/ready").expect(503);
+      expect(response.body.status).toBe("error");
+      expect(response.body.details.database.status).toBe("up");
+      expect(response.body.details["chain:31337"]).toEqual({ status: "down", error: "rpc_unavailable" });
+    } finally {
+      await chain.resume();
+    }
+    await request(app.getHttpServer()).get("/health/ready").expect(200);
+  });
+
+  it("E5: an unknown route is a 404 with a stable code and request id, no stack", async () => {
+    const response = await request(app.getHttpServer()).get("/v1/nowhere").expect(404);
+    expect(Object.keys(response.body).sort()).toEqual(["error", "message", "requestId"]);
+    expect(response.body.error).toBe("not_found");
+    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+    expect(JSON.stringify(response.body)).not.toMatch(/\bat .*\.(js|ts):\d+/);
+  });
+
+  it("keeps a well-formed X-Request-Id and replaces one that could inject into logs", async () => {
+    const kept = await request(app.getHttpServer()).get("/health/live").set("X-Request-Id", "lb-1234abcd");
+    expect(kept.headers["x-request-id"]).toBe("lb-1234abcd");
+    const replaced = await request(app.getHttpServer())
+      .get("/health/live")
+      .set("X-Request-Id", 'id with spaces\t{"level":"fatal"}');
+    expect(replaced.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("E3: a body over the cap is 413 payload_too_large", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/health/live")
+      .set("content-type", "application/json")
+      .send(JSON.stringify({ pad: "x".repeat(20_000) }))
+      .expect(413);
+    expect(response.body.error).toBe("payload_too_large");
+  });
+});
