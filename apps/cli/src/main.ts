@@ -1,1 +1,50 @@
-console.log("sigil: not yet");
+#!/usr/bin/env node
+import { isSigilError } from "@sigil/core";
+import { parseArgs } from "node:util";
+import { dev } from "./commands/dev.js";
+import { roles } from "./commands/roles.js";
+
+const USAGE = `sigil — Sigil's command line
+
+  sigil dev                      local chain + contracts + embedded Postgres + auth-api (npm start)
+  sigil roles <address> [--chain-id N] [--rpc URL] [--registry 0x…]
+                                 roles and scopes of an address, read on-chain at a stated block
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      "chain-id": { type: "string" },
+      rpc: { type: "string" },
+      registry: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return;
+  }
+  switch (command) {
+    case "dev":
+      return dev();
+    case "roles":
+      if (rest[0] === undefined) throw new Error("usage: sigil roles <address>");
+      return roles({
+        address: rest[0],
+        chainId: values["chain-id"] === undefined ? undefined : Number(values["chain-id"]),
+        rpcUrl: values.rpc,
+        registry: values.registry,
+      });
+    default:
+      throw new Error(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const code = isSigilError(error) ? ` [${error.code}]` : "";
+  console.error(`sigil: ${error instanceof Error ? error.message : String(error)}${code}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,102 @@
+import { ChainClients, DEV_CHAIN_ID, devAccount, DevAccountIndex, readAccess } from "@sigil/chain";
+import { createDataSource, describeDatabase } from "@sigil/persistence";
+import path from "node:path";
+import { ensureDevContracts } from "../dev/ensure-dev-contracts.js";
+import { reconcileDevDatabase } from "../dev/reconcile-dev-database.js";
+import { repoRoot } from "../dev/repo-root.js";
+import { startAuthApi } from "../dev/start-auth-api.js";
+import { startDevChain } from "../dev/start-dev-chain.js";
+
+const DATABASE_OUTCOME = {
+  created: "new",
+  kept: "kept: it matches the running chain",
+  reset: "reset: the chain is new, so the previous dev data no longer matched it",
+} as const;
+
+/**
+ * `sigil dev`: a local chain on 127.0.0.1:8545 with the contracts and demo roles, embedded Postgres
+ * under .data/, and the auth-api on 127.0.0.1:3000. Ctrl-C stops both.
+ */
+export async function dev(): Promise<void> {
+  const dataDir = path.resolve(process.env.SIGIL_DATA_DIR ?? path.join(repoRoot(), ".data"));
+  const host = "127.0.0.1";
+  const port = Number(process.env.PORT ?? 3000);
+  const chain = await startDevChain({ host, port: Number(process.env.SIGIL_DEV_CHAIN_PORT ?? 8545) });
+  let stopApi = async () => {};
+  try {
+    const { deployment, deployed } = await ensureDevContracts({
+      client: chain.client,
+      url: chain.url,
+      dataDir,
+    });
+
+    // PGlite allows one process at a time: reconcile here, close, then hand the folder to the service.
+    const pgliteDir = path.join(dataDir, "pglite");
+    const databaseUrl = process.env.DATABASE_URL || undefined;
+    const dataSource = createDataSource(databaseUrl ? { url: databaseUrl } : { dataDir: pgliteDir });
+    const { kind, location } = describeDatabase(dataSource);
+    await dataSource.initialize();
+    const outcome = await reconcileDevDatabase({ dataSource, client: chain.client, deployment }).finally(() =>
+      dataSource.destroy(),
+    );
+
+    const chains = [
+      { chainId: DEV_CHAIN_ID, name: "dev", rpcUrls: [chain.url], registry: deployment.registry },
+    ];
+    const api = await startAuthApi({
+      url: `http://${host}:${port}`,
+      env: {
+        ...process.env,
+        SIGIL_ENV: "development",
+        HOST: host,
+        PORT: String(port),
+        SIGIL_DATA_DIR: dataDir,
+        SIGIL_CHAINS: JSON.stringify(chains),
+      },
+    });
+    stopApi = api.stop;
+
+    const accounts = await describeAccounts(
+      new ChainClients(chains.map((c) => ({ ...c, timeoutMs: 5_000 }))),
+    );
+    console.log(
+      [
+        "",
+        "Sigil dev mode",
+        `  chain      ${chain.url}  id ${DEV_CHAIN_ID}, ${chain.startedHere ? "started here (new, in memory)" : "already running, reused"}`,
+        `  contracts  ${deployed ? "deployed and seeded now" : `reused from ${path.join(dataDir, "dev-chain.json")}`}`,
+        `             AccessRegistry ${deployment.registry}`,
+        `             Governor ${deployment.governor}  Timelock ${deployment.timelock}  Token ${deployment.token}`,
+        `  database   ${kind === "pglite" ? "PGlite" : "PostgreSQL"} at ${location} (${DATABASE_OUTCOME[outcome]})`,
+        `  auth-api   http://${host}:${port}  (readiness: http://${host}:${port}/health/ready)`,
+        "  accounts   Hardhat's default mnemonic; roles read on-chain now:",
+        ...accounts.map((line) => `    ${line}`),
+        "",
+        "Ctrl-C stops the service and any chain started here.",
+      ].join("\n"),
+    );
+
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+      api.process.once("exit", () => resolve());
+    });
+  } finally {
+    await stopApi();
+    await chain.stop();
+  }
+}
+
+async function describeAccounts(chains: ChainClients): Promise<string[]> {
+  const chain = chains.get(DEV_CHAIN_ID);
+  const lines: string[] = [];
+  for (const [label, index] of Object.entries(DevAccountIndex)) {
+    const { address } = devAccount(index);
+    const access = await readAccess({ chain, address });
+    const roles = access.roles.map((role) => role.name).join(",") || "no role";
+    lines.push(
+      `${index} ${label.padEnd(7)} ${address}  ${roles.padEnd(7)} [${access.scopes.join(" ")}] at block ${access.block.number}`,
+    );
+  }
+  return lines;
+}

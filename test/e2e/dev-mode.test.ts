@@ -1,0 +1,126 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const cli = path.join(root, "dist", "apps", "cli", "src", "main.js");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface DevRun {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+async function startDev(env: Record<string, string>): Promise<DevRun> {
+  const child = spawn(process.execPath, [cli, "dev"], { env: { ...process.env, ...env }, stdio: "pipe" });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes("Ctrl-C stops")) {
+    if (child.exitCode !== null) throw new Error(`sigil dev exited ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`sigil dev did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once("exit", (code) => resolve(code));
+      child.kill("SIGINT");
+    });
+  return { child, output: () => output, stop };
+}
+
+async function chainAnswers(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+describe("npm start (sigil dev)", () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "sigil-dev-"));
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { stdio: "ignore" });
+    env = {
+      SIGIL_DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      SIGIL_DEV_CHAIN_PORT: String(await freePort()),
+      DATABASE_URL: "",
+    };
+    delete process.env.DATABASE_URL;
+  });
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("starts a chain, deploys and seeds, serves readiness, and resets dev data for a new chain", async () => {
+    const first = await startDev(env);
+    try {
+      expect(first.output()).toContain("contracts  deployed and seeded now");
+      expect(first.output()).toContain("(new)");
+      expect(first.output()).toMatch(
+        /1 trader\s+0x70997970C51812dc3A010C7d01b50e0d17dc79C8\s+TRADER\s+\[orders:read orders:write positions:read\] at block \d+/,
+      );
+      expect(first.output()).toMatch(
+        /3 noRole\s+0x90F79bf6EB2c4f870365E785982E1f101E93b906\s+no role\s+\[\] at block \d+/,
+      );
+
+      const ready = await fetch(`http://127.0.0.1:${env.PORT}/health/ready`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { details: Record<string, { status: string; kind?: string }> };
+      expect(body.details.database).toMatchObject({ status: "up", kind: "pglite" });
+      expect(body.details["chain:31337"]).toMatchObject({ status: "up" });
+
+      const roles = JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            cli,
+            "roles",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "--rpc",
+            `http://127.0.0.1:${env.SIGIL_DEV_CHAIN_PORT}`,
+          ],
+          {
+            env: { ...process.env, ...env },
+          },
+        ).toString(),
+      );
+      expect(roles.roles.map((r: { name: string }) => r.name)).toEqual(["TRADER"]);
+      expect(roles.block.number).toMatch(/^\d+$/);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    expect(await chainAnswers(Number(env.SIGIL_DEV_CHAIN_PORT))).toBe(false);
+
+    // The chain it started was in memory: a second start has a new chain, so the dev data is reset.
+    const second = await startDev(env);
+    try {
+      expect(second.output()).toContain("started here (new, in memory)");
+      expect(second.output()).toContain("reset: the chain is new");
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+});
