@@ -24,8 +24,16 @@ interface DevRun {
   stop: () => Promise<number | null>;
 }
 
+const children: ChildProcess[] = [];
+
 async function startDev(env: Record<string, string>): Promise<DevRun> {
-  const child = spawn(process.execPath, [cli, "dev"], { env: { ...process.env, ...env }, stdio: "pipe" });
+  // Its own process group, so a failed test can kill the chain and service it started too.
+  const child = spawn(process.execPath, [cli, "dev"], {
+    env: { ...process.env, ...env },
+    stdio: "pipe",
+    detached: true,
+  });
+  children.push(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -72,7 +80,19 @@ describe("npm start (sigil dev)", () => {
     delete process.env.DATABASE_URL;
   });
 
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    // A failed assertion must not leave a chain or a service running behind the test run.
+    for (const child of children) {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // the group already exited
+        }
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it("starts a chain, deploys and seeds, serves readiness, and resets dev data for a new chain", async () => {
     const first = await startDev(env);
@@ -122,5 +142,6 @@ describe("npm start (sigil dev)", () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+    // Two cold starts of embedded Postgres and a chain: generous on a loaded 2-core machine.
+  }, 240_000);
 });
