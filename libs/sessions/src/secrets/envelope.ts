@@ -1,0 +1,45 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface SealParameters {
+  /** 32-byte key-encryption key. */
+  kek: Buffer;
+  plaintext: Buffer;
+  /** Authenticated context (e.g. the key id): a ciphertext moved to another row fails to open. */
+  context: string;
+}
+
+/** AES-256-GCM: `version ‖ iv ‖ tag ‖ ciphertext`, with `context` as additional authenticated data. */
+export function seal({ kek, plaintext, context }: SealParameters): Buffer {
+  assertKek(kek);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", kek, iv);
+  cipher.setAAD(Buffer.from(context));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), ciphertext]);
+}
+
+export interface OpenParameters {
+  kek: Buffer;
+  sealed: Buffer;
+  context: string;
+}
+
+/** Reverses {@link seal}; throws when the KEK, the context or any byte differs. */
+export function open({ kek, sealed, context }: OpenParameters): Buffer {
+  assertKek(kek);
+  if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new Error("sealed data is malformed");
+  const iv = sealed.subarray(1, 1 + IV_BYTES);
+  const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+  const decipher = createDecipheriv("aes-256-gcm", kek, iv);
+  decipher.setAAD(Buffer.from(context));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+}
+
+function assertKek(kek: Buffer): void {
+  if (kek.length !== 32) throw new RangeError("the key-encryption key must be 32 bytes");
+}
