@@ -1,7 +1,7 @@
 import type { SchemaSnapshot } from "./inspect-schema.js";
 
 /**
- * The schema the initial migration must create, as pg_catalog prints it (identical on PostgreSQL 15
+ * The schema the migrations must create, as pg_catalog prints it (identical on PostgreSQL 15
  * and PGlite). Written out in full so a change to the SQL shows up in review as a change here.
  */
 export const EXPECTED_SCHEMA: SchemaSnapshot = {
@@ -81,6 +81,25 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "revoked_reason text",
       "client_address text",
       "user_agent text",
+      "requested_scopes text[]",
+      "login_message text",
+      "login_signature text",
+    ],
+    revocations: [
+      "id bigint NOT NULL GENERATED ALWAYS AS IDENTITY",
+      "session_id uuid NOT NULL",
+      "reason text NOT NULL",
+      "revoked_at timestamp with time zone NOT NULL",
+      "expires_at timestamp with time zone NOT NULL",
+    ],
+    signing_keys: [
+      "kid text NOT NULL",
+      "alg text NOT NULL",
+      "public_jwk jsonb NOT NULL",
+      "private_key_encrypted bytea NOT NULL",
+      "created_at timestamp with time zone NOT NULL",
+      "activated_at timestamp with time zone",
+      "retired_at timestamp with time zone",
     ],
   },
   constraints: [
@@ -94,26 +113,33 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
     "refresh_tokens FK_refresh_tokens_session_id: FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE",
     "refresh_tokens PK_refresh_tokens: PRIMARY KEY (id)",
     "refresh_tokens UQ_refresh_tokens_token_hash: UNIQUE (token_hash)",
+    "revocations FK_revocations_session_id: FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE",
+    "revocations PK_revocations: PRIMARY KEY (id)",
     "sessions CHK_sessions_wallet_kind: CHECK ((wallet_kind = ANY (ARRAY['eoa'::text, 'eip1271'::text, 'eip6492'::text])))",
     "sessions PK_sessions: PRIMARY KEY (id)",
+    "signing_keys CHK_signing_keys_alg: CHECK ((alg = 'ES256'::text))",
+    "signing_keys PK_signing_keys: PRIMARY KEY (kid)",
   ],
   indexes: [
     'CREATE INDEX "IDX_grants_session_id" ON public.grants USING btree (session_id)',
     'CREATE INDEX "IDX_grants_subject_issued_at" ON public.grants USING btree (subject, issued_at DESC)',
     'CREATE INDEX "IDX_nonces_expires_at" ON public.nonces USING btree (expires_at)',
     'CREATE INDEX "IDX_refresh_tokens_session_id" ON public.refresh_tokens USING btree (session_id)',
+    'CREATE INDEX "IDX_revocations_revoked_at" ON public.revocations USING btree (revoked_at)',
     'CREATE INDEX "IDX_sessions_address_chain_id" ON public.sessions USING btree (address, chain_id)',
     'CREATE UNIQUE INDEX "PK_audit_events" ON public.audit_events USING btree (id)',
     'CREATE UNIQUE INDEX "PK_chain_cursors" ON public.chain_cursors USING btree (chain_id)',
     'CREATE UNIQUE INDEX "PK_grants" ON public.grants USING btree (id)',
     'CREATE UNIQUE INDEX "PK_nonces" ON public.nonces USING btree (nonce)',
     'CREATE UNIQUE INDEX "PK_refresh_tokens" ON public.refresh_tokens USING btree (id)',
+    'CREATE UNIQUE INDEX "PK_revocations" ON public.revocations USING btree (id)',
     'CREATE UNIQUE INDEX "PK_sessions" ON public.sessions USING btree (id)',
+    'CREATE UNIQUE INDEX "PK_signing_keys" ON public.signing_keys USING btree (kid)',
     'CREATE UNIQUE INDEX "UQ_refresh_tokens_token_hash" ON public.refresh_tokens USING btree (token_hash)',
   ],
 };
 
-/** The tables of the initial migration, in creation order. */
+/** The tables of the migrations, in creation order. */
 export const TABLES = [
   "nonces",
   "sessions",
@@ -121,4 +147,6 @@ export const TABLES = [
   "grants",
   "audit_events",
   "chain_cursors",
+  "revocations",
+  "signing_keys",
 ] as const;

@@ -35,13 +35,19 @@ describe("migrations: up, down, up", () => {
   });
 
   it("down removes everything up created", async () => {
-    await expect(revertAllMigrations(database.dataSource)).resolves.toEqual(["Initial1764288000000"]);
+    await expect(revertAllMigrations(database.dataSource)).resolves.toEqual([
+      "SessionsRevocationsKeys1764300000000",
+      "Initial1764288000000",
+    ]);
     await expect(findRelations(database.dataSource, CREATED_NAMES)).resolves.toEqual([]);
     await expect(database.dataSource.showMigrations()).resolves.toBe(true);
   });
 
   it("up again recreates the same schema", async () => {
-    await expect(runMigrations(database.dataSource)).resolves.toEqual(["Initial1764288000000"]);
+    await expect(runMigrations(database.dataSource)).resolves.toEqual([
+      "Initial1764288000000",
+      "SessionsRevocationsKeys1764300000000",
+    ]);
     await expect(inspectSchema(database.dataSource, TABLES)).resolves.toEqual(EXPECTED_SCHEMA);
     await expect(database.dataSource.showMigrations()).resolves.toBe(false);
   });

@@ -3,7 +3,9 @@ import { ChainCursorEntity } from "./chain-cursor.entity.js";
 import { GrantEntity } from "./grant.entity.js";
 import { NonceEntity } from "./nonce.entity.js";
 import { RefreshTokenEntity } from "./refresh-token.entity.js";
+import { RevocationEntity } from "./revocation.entity.js";
 import { SessionEntity } from "./session.entity.js";
+import { SigningKeyEntity } from "./signing-key.entity.js";
 
 /** Every entity of the Sigil schema; the data source registers exactly these (no glob loading in ESM). */
 export const PERSISTENCE_ENTITIES = [
@@ -13,4 +15,6 @@ export const PERSISTENCE_ENTITIES = [
   GrantEntity,
   AuditEventEntity,
   ChainCursorEntity,
+  RevocationEntity,
+  SigningKeyEntity,
 ] as const;

@@ -53,4 +53,15 @@ export class SessionEntity {
 
   @Column({ name: "user_agent", type: "text", nullable: true })
   userAgent!: string | null;
+
+  /** Scopes the login asked for; null asks for everything the roles allow (re-applied on refresh). */
+  @Column({ name: "requested_scopes", type: "text", array: true, nullable: true })
+  requestedScopes!: string[] | null;
+
+  /** Contract wallets only: the signed login, re-verified on refresh (the wallet's owner may change). */
+  @Column({ name: "login_message", type: "text", nullable: true })
+  loginMessage!: string | null;
+
+  @Column({ name: "login_signature", type: "text", nullable: true })
+  loginSignature!: string | null;
 }
