@@ -4,6 +4,7 @@ import { ChainModule } from "./chain/chain.module.js";
 import { AppConfig } from "./config/app-config.js";
 import { DatabaseModule } from "./database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
+import { AuthModule } from "./auth/auth.module.js";
 
 /** The auth-api root module, built for one validated configuration. */
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [DatabaseModule.forRoot(dataSource), ChainModule, HealthModule],
+      imports: [DatabaseModule.forRoot(dataSource), ChainModule, HealthModule, AuthModule],
     };
   }
 }

@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { type INestApplication, type LogLevel } from "@nestjs/common";
+import { type INestApplication, type LogLevel, ValidationPipe } from "@nestjs/common";
+import { DocumentBuilder, SwaggerModule } from "@nestjs/swagger";
 import { NestFactory } from "@nestjs/core";
 import type { NestExpressApplication } from "@nestjs/platform-express";
 import { AppModule } from "./app.module.js";
@@ -32,6 +33,19 @@ export async function createApp({
   app.useBodyParser("json", { limit: "16kb" });
   app.useBodyParser("urlencoded", { limit: "16kb", extended: false });
   app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // OpenAPI generated from the controllers and DTOs: /openapi.json, browsable at /docs.
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle("Sigil auth-api")
+      .setDescription("Sign-In with Ethereum → scoped sessions → recorded grants")
+      .setVersion("1")
+      .addBearerAuth()
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup("docs", app, document, { jsonDocumentUrl: "openapi.json" });
   app.enableShutdownHooks();
   return app;
 }

@@ -68,6 +68,48 @@ describe("loadConfig", () => {
     });
   });
 
+  it("derives issuer, SIWE domain and URI from where it listens, and lets each be set", () => {
+    const config = loadConfig({ SIGIL_CHAINS: chains, PORT: "4000" });
+    expect(config.issuer).toBe("http://127.0.0.1:4000");
+    expect(config.siwe).toEqual({ domain: "127.0.0.1:4000", uri: "http://127.0.0.1:4000" });
+    const set = loadConfig({
+      SIGIL_CHAINS: chains,
+      SIGIL_ISSUER: "https://auth.venue.example/",
+      SIGIL_SIWE_DOMAIN: "venue.example",
+      SIGIL_SIWE_URI: "https://venue.example",
+    });
+    expect(set.issuer).toBe("https://auth.venue.example");
+    expect(set.siwe).toEqual({ domain: "venue.example", uri: "https://venue.example" });
+  });
+
+  it("B5: refuses access tokens over 15 minutes and an absolute refresh lifetime under the idle one", () => {
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_ACCESS_TOKEN_TTL: "901" }, "SIGIL_ACCESS_TOKEN_TTL");
+    expectInvalid(
+      { SIGIL_CHAINS: chains, SIGIL_REFRESH_IDLE_TTL: "7200", SIGIL_REFRESH_ABSOLUTE_TTL: "3600" },
+      "SIGIL_REFRESH_ABSOLUTE_TTL",
+    );
+  });
+
+  it("A1: refuses nonce lifetimes over 10 minutes", () => {
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_NONCE_TTL: "601" }, "SIGIL_NONCE_TTL");
+  });
+
+  it("requires a 32-byte KEK in production and keeps only hashes of client secrets", () => {
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_ENV: "production" }, "SIGIL_KEK");
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_KEK: Buffer.alloc(16).toString("base64") }, "SIGIL_KEK");
+    const secret = "s".repeat(40);
+    const config = loadConfig({
+      SIGIL_CHAINS: chains,
+      SIGIL_RESOURCE_CLIENTS: JSON.stringify([{ id: "venue", secret }]),
+    });
+    expect(config.resourceClients).toHaveLength(1);
+    expect(JSON.stringify(config)).not.toContain(secret);
+    expectInvalid(
+      { SIGIL_CHAINS: chains, SIGIL_RESOURCE_CLIENTS: JSON.stringify([{ id: "venue", secret: "short" }]) },
+      "SIGIL_RESOURCE_CLIENTS.0.secret",
+    );
+  });
+
   it("rejects a chain configured twice", () => {
     const twice = JSON.stringify([...JSON.parse(chains), ...JSON.parse(chains)]);
     expectInvalid({ SIGIL_CHAINS: twice }, "SIGIL_CHAINS");

@@ -3,6 +3,17 @@ import { isSigilError } from "@sigil/core";
 import type { Request, Response } from "express";
 import { ERROR_STATUS, STATUS_CODE_NAMES } from "./error-status.js";
 
+/** RFC 6750 §3 / RFC 7617 challenges for the codes that need one. */
+const WWW_AUTHENTICATE: Record<string, (exception: unknown) => string> = {
+  invalid_token: () => 'Bearer error="invalid_token"',
+  unauthorized: () => 'Bearer realm="sigil"',
+  insufficient_scope: (exception) => {
+    const scope = (exception as { details?: { scope?: unknown } }).details?.scope;
+    return `Bearer error="insufficient_scope"${typeof scope === "string" ? `, scope="${scope}"` : ""}`;
+  },
+  invalid_client: () => 'Basic realm="sigil"',
+};
+
 /** The error body of every failed request. */
 export interface ErrorBody {
   error: string;
@@ -30,7 +41,10 @@ export class ErrorFilter implements ExceptionFilter {
         exception instanceof Error ? exception.stack : String(exception),
       );
     }
-    if (!response.headersSent) response.status(status).json(body);
+    if (response.headersSent) return;
+    const challenge = WWW_AUTHENTICATE[body.error];
+    if (challenge) response.setHeader("WWW-Authenticate", challenge(exception));
+    response.status(status).json(body);
   }
 
   private describe(exception: unknown, requestId: string): { status: number; body: ErrorBody } {

@@ -11,9 +11,11 @@ import { isSigilError } from "@sigil/core";
 import { describeDatabase } from "@sigil/persistence";
 import type { Response } from "express";
 import { DataSource } from "typeorm";
+import { Public } from "../access/route-policy.js";
 
 /** Liveness (the process answers) and readiness (database and every chain answer). */
 @Controller("health")
+@Public()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

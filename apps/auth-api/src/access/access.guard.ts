@@ -1,0 +1,93 @@
+import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
+import { Reflector } from "@nestjs/core";
+import { InsufficientScopeError, InvalidClientError, UnauthorizedError } from "@sigil/core";
+import { verifyAccessToken } from "@sigil/sessions";
+import type { Request } from "express";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AppConfig } from "../config/app-config.js";
+import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { SessionService } from "../sessions/session.service.js";
+import { ROUTE_POLICY, type RoutePolicy } from "./route-policy.js";
+
+/** Enforces each route's {@link RoutePolicy}; a route without one is refused (fail closed). */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+    private readonly keys: SigningKeysService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!policy) throw new Error(`route ${request.method} ${request.path} declares no access policy`);
+    if (policy.kind === "public") return true;
+    if (policy.kind === "client") {
+      request.resourceClient = { clientId: this.authenticateClient(request) };
+      return true;
+    }
+    const token = bearerToken(request);
+    const claims = verifyAccessToken({
+      token,
+      resolveKey: (kid) => this.keys.publicKey(kid),
+      issuer: this.config.issuer,
+      audience: this.config.audience,
+      now: new Date(),
+    });
+    const session = await this.sessions.requireActive(claims.sid, new Date());
+    const scopes = new Set(claims.scope.split(" ").filter((scope) => scope !== ""));
+    const missing = policy.scopes.filter((scope) => !scopes.has(scope));
+    if (missing.length > 0) {
+      throw new InsufficientScopeError(`this route needs scope ${missing.join(" ")}`, {
+        details: { scope: policy.scopes.join(" ") },
+      });
+    }
+    request.principal = { claims, scopes, session, token };
+    return true;
+  }
+
+  /** HTTP Basic client credentials (RFC 6749 §2.3.1), compared by SHA-256 in constant time (H3). */
+  private authenticateClient(request: Request): string {
+    const header = request.header("authorization") ?? "";
+    const match = /^Basic ([A-Za-z0-9+/=]{1,512})$/.exec(header);
+    const decoded = match ? Buffer.from(match[1]!, "base64").toString("utf8") : "";
+    const colon = decoded.indexOf(":");
+    const id = safeDecode(decoded.slice(0, Math.max(colon, 0)));
+    const secret = safeDecode(decoded.slice(colon + 1));
+    const given = createHash("sha256").update(secret).digest();
+    // Compare against every client so timing does not reveal which ids exist.
+    let matched: string | undefined;
+    for (const client of this.config.resourceClients) {
+      if (timingSafeEqual(client.secretHash, given) && client.id === id && colon > 0 && secret !== "") {
+        matched = client.id;
+      }
+    }
+    if (!matched) throw new InvalidClientError("client authentication failed");
+    return matched;
+  }
+}
+
+/** RFC 6749 §2.3.1 form-encodes client credentials; a malformed escape is just a wrong credential. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, " "));
+  } catch {
+    return "";
+  }
+}
+
+/** The Bearer token of the Authorization header; tokens in URLs are refused (B11). */
+function bearerToken(request: Request): string {
+  if ("access_token" in request.query) {
+    throw new UnauthorizedError("tokens are accepted only in the Authorization header, never in the URL");
+  }
+  const header = request.header("authorization");
+  const match = header === undefined ? null : /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match) throw new UnauthorizedError("a Bearer access token is required");
+  return match[1]!;
+}

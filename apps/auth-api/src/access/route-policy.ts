@@ -1,0 +1,21 @@
+import { SetMetadata } from "@nestjs/common";
+
+/** Metadata key of a route's access policy. */
+export const ROUTE_POLICY = "sigil:route-policy";
+
+/**
+ * Who may call a route. Every route declares one (SECURITY-TESTS C1); the global guard refuses
+ * routes without a policy, so a forgotten decorator fails closed.
+ */
+export type RoutePolicy =
+  { kind: "public" } | { kind: "bearer"; scopes: readonly string[] } | { kind: "client" };
+
+/** Anyone may call the route (rate limits still apply). */
+export const Public = () => SetMetadata(ROUTE_POLICY, { kind: "public" } satisfies RoutePolicy);
+
+/** A live Sigil access token (Bearer) holding every listed scope. */
+export const Authenticated = (...scopes: string[]) =>
+  SetMetadata(ROUTE_POLICY, { kind: "bearer", scopes } satisfies RoutePolicy);
+
+/** A registered resource server, by HTTP Basic client credentials (introspection, revocation feed). */
+export const ClientAuthenticated = () => SetMetadata(ROUTE_POLICY, { kind: "client" } satisfies RoutePolicy);

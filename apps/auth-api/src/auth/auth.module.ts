@@ -1,0 +1,37 @@
+import { Module } from "@nestjs/common";
+import { APP_GUARD } from "@nestjs/core";
+import { AccessGuard } from "../access/access.guard.js";
+import { AuditService } from "../audit/audit.service.js";
+import { AccessReaderService } from "../chain/access-reader.service.js";
+import { GrantsController } from "../grants/grants.controller.js";
+import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { OAuthController } from "../oauth/oauth.controller.js";
+import { AuthRateLimitGuard } from "../rate-limit/auth-rate-limit.guard.js";
+import { RevocationsController } from "../revocations/revocations.controller.js";
+import { SessionService } from "../sessions/session.service.js";
+import { SessionsController } from "../sessions/sessions.controller.js";
+import { WellKnownController } from "../well-known/well-known.controller.js";
+import { AuthController } from "./auth.controller.js";
+import { LoginService } from "./login.service.js";
+
+/** Sign-in, sessions, tokens, grants and the endpoints resource servers use. */
+@Module({
+  controllers: [
+    AuthController,
+    SessionsController,
+    GrantsController,
+    OAuthController,
+    WellKnownController,
+    RevocationsController,
+  ],
+  providers: [
+    LoginService,
+    SessionService,
+    SigningKeysService,
+    AuditService,
+    AccessReaderService,
+    AuthRateLimitGuard,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+})
+export class AuthModule {}

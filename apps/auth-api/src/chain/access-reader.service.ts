@@ -1,0 +1,60 @@
+import { Injectable } from "@nestjs/common";
+import { type ChainClient, ChainClients, readAccess, toChainError } from "@sigil/chain";
+import type { AccessSnapshot, BlockRef } from "@sigil/core";
+import type { Address } from "viem";
+import { AppConfig } from "../config/app-config.js";
+
+const MAX_CACHED_SNAPSHOTS = 10_000;
+
+/**
+ * Reads roles at a recorded block, with two caches that never change an answer: the latest block
+ * is reused for `blockCacheMs` (the grant records which block was read), and a snapshot at a given
+ * block hash is immutable, so it is kept.
+ */
+@Injectable()
+export class AccessReaderService {
+  private readonly latest = new Map<number, { at: number; block: Promise<Omit<BlockRef, "chainId">> }>();
+  private readonly snapshots = new Map<string, Promise<AccessSnapshot>>();
+
+  constructor(
+    private readonly chains: ChainClients,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The chain client for `chainId` (throws `chain_not_configured`). */
+  chain(chainId: number): ChainClient {
+    return this.chains.get(chainId);
+  }
+
+  async read(chainId: number, address: Address): Promise<AccessSnapshot> {
+    const chain = this.chains.get(chainId);
+    const block = await this.latestBlock(chain);
+    const key = `${chainId}:${address}:${block.hash}`;
+    let snapshot = this.snapshots.get(key);
+    if (!snapshot) {
+      if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.clear();
+      snapshot = readAccess({ chain, address, at: block });
+      this.snapshots.set(key, snapshot);
+      snapshot.catch(() => this.snapshots.delete(key));
+    }
+    return snapshot;
+  }
+
+  private latestBlock(chain: ChainClient): Promise<Omit<BlockRef, "chainId">> {
+    const now = Date.now();
+    const cached = this.latest.get(chain.chainId);
+    if (cached && now - cached.at < this.config.blockCacheMs) return cached.block;
+    const block = (async () => {
+      await chain.verifyChainId();
+      try {
+        const latest = await chain.client.getBlock({ blockTag: "latest" });
+        return { number: latest.number, hash: latest.hash };
+      } catch (error) {
+        throw toChainError({ error, chainId: chain.chainId, action: "reading the latest block" });
+      }
+    })();
+    this.latest.set(chain.chainId, { at: now, block });
+    block.catch(() => this.latest.delete(chain.chainId));
+    return block;
+  }
+}

@@ -1,0 +1,120 @@
+import { Body, Controller, Header, HttpCode, Post, Req } from "@nestjs/common";
+import { ApiBasicAuth, ApiTags } from "@nestjs/swagger";
+import { isSigilError } from "@sigil/core";
+import { RefreshTokenEntity, SessionEntity } from "@sigil/persistence";
+import {
+  type AccessTokenClaims,
+  hashRefreshToken,
+  isRefreshTokenShape,
+  verifyAccessToken,
+} from "@sigil/sessions";
+import type { Request } from "express";
+import { DataSource } from "typeorm";
+import { ClientAuthenticated, Public } from "../access/route-policy.js";
+import { AppConfig } from "../config/app-config.js";
+import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { SessionService } from "../sessions/session.service.js";
+import { TokenRequest } from "./oauth.dto.js";
+
+/** RFC 7009 revocation and RFC 7662 introspection. */
+@ApiTags("oauth")
+@Controller("oauth")
+export class OAuthController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly keys: SigningKeysService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /**
+   * Revokes the session behind an access or refresh token. Holding the token is the authority
+   * (public clients); the answer is 200 whether or not the token was valid (RFC 7009 §2.2).
+   */
+  @Post("revoke")
+  @Public()
+  @HttpCode(200)
+  async revoke(@Body() body: TokenRequest, @Req() request: Request): Promise<Record<string, never>> {
+    const sessionId = await this.sessionOf(body.token, { allowExpired: true });
+    if (sessionId) {
+      await this.sessions.revoke({
+        sessionId,
+        reason: "revoked_token",
+        now: new Date(),
+        requestId: request.id ?? "",
+      });
+    }
+    return {};
+  }
+
+  /** Token state for resource servers (client authentication required; B8). */
+  @Post("introspect")
+  @ClientAuthenticated()
+  @ApiBasicAuth()
+  @HttpCode(200)
+  @Header("Cache-Control", "no-store")
+  async introspect(@Body() body: TokenRequest): Promise<Record<string, unknown>> {
+    const now = new Date();
+    if (isRefreshTokenShape(body.token)) {
+      const session = await this.refreshSession(body.token, now);
+      if (!session) return { active: false };
+      return {
+        active: true,
+        token_type: "refresh_token",
+        sub: session.subject,
+        sid: session.id,
+        scope: session.scopes.join(" "),
+        exp: Math.floor(session.absoluteExpiresAt.getTime() / 1000),
+        iss: this.config.issuer,
+      };
+    }
+    const claims = this.verify(body.token, now);
+    if (!claims) return { active: false };
+    try {
+      await this.sessions.requireActive(claims.sid, now);
+    } catch {
+      return { active: false };
+    }
+    return { active: true, token_type: "access_token", ...claims };
+  }
+
+  private verify(token: string, now: Date, allowExpired = false): AccessTokenClaims | undefined {
+    try {
+      return verifyAccessToken({
+        token,
+        resolveKey: (kid) => this.keys.publicKey(kid),
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        now,
+        // Revoking an expired token is harmless and ends its session: accept up to the refresh horizon.
+        clockToleranceSeconds: allowExpired ? this.config.lifetimes.refreshAbsolute : 30,
+      });
+    } catch (error) {
+      if (isSigilError(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async sessionOf(
+    token: string,
+    { allowExpired }: { allowExpired: boolean },
+  ): Promise<string | undefined> {
+    if (isRefreshTokenShape(token)) {
+      const row = await this.dataSource
+        .getRepository(RefreshTokenEntity)
+        .findOne({ where: { tokenHash: hashRefreshToken(token) }, select: { sessionId: true } });
+      return row?.sessionId;
+    }
+    return this.verify(token, new Date(), allowExpired)?.sid;
+  }
+
+  private async refreshSession(token: string, now: Date): Promise<SessionEntity | undefined> {
+    const row = await this.dataSource
+      .getRepository(RefreshTokenEntity)
+      .findOneBy({ tokenHash: hashRefreshToken(token) });
+    if (!row || row.usedAt !== null || row.revokedAt !== null || row.expiresAt <= now) return undefined;
+    const session = await this.dataSource.getRepository(SessionEntity).findOneBy({ id: row.sessionId });
+    if (!session || session.revokedAt !== null || session.absoluteExpiresAt <= now) return undefined;
+    return session;
+  }
+}

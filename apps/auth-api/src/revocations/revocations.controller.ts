@@ -1,0 +1,50 @@
+import { Controller, Get, Header, Query } from "@nestjs/common";
+import { ApiBasicAuth, ApiQuery, ApiTags } from "@nestjs/swagger";
+import { InvalidRequestError } from "@sigil/core";
+import { RevocationEntity } from "@sigil/persistence";
+import { DataSource, MoreThan } from "typeorm";
+import { ClientAuthenticated } from "../access/route-policy.js";
+
+const PAGE = 1000;
+
+/** The ordered feed of revoked sessions that resource servers poll (libs/guard). */
+@ApiTags("revocations")
+@ApiBasicAuth()
+@Controller("v1/revocations")
+export class RevocationsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get()
+  @ClientAuthenticated()
+  @Header("Cache-Control", "no-store")
+  @ApiQuery({
+    name: "after",
+    required: false,
+    description: "cursor of the previous page; omitted: all still relevant",
+  })
+  async list(@Query("after") after?: string) {
+    if (after !== undefined && !/^\d{1,19}$/.test(after))
+      throw new InvalidRequestError("after must be a cursor");
+    const repository = this.dataSource.getRepository(RevocationEntity);
+    const rows = await repository.find({
+      where:
+        after === undefined ? { expiresAt: MoreThan(new Date()) } : { id: MoreThan(BigInt(after)) as never },
+      order: { id: "ASC" },
+      take: PAGE,
+    });
+    let cursor = rows.at(-1)?.id.toString() ?? after;
+    if (cursor === undefined) {
+      const [last] = await this.dataSource.query(`SELECT COALESCE(MAX(id), 0) AS id FROM revocations`);
+      cursor = String(last.id);
+    }
+    return {
+      revocations: rows.map((row) => ({
+        sid: row.sessionId,
+        reason: row.reason,
+        revokedAt: row.revokedAt.toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+      })),
+      cursor,
+    };
+  }
+}

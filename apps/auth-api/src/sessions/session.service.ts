@@ -1,0 +1,404 @@
+import { Injectable } from "@nestjs/common";
+import { type AccessSnapshot, InvalidGrantError, NonceExpiredError, NonceUsedError } from "@sigil/core";
+import {
+  GrantEntity,
+  type GrantMethod,
+  RefreshTokenEntity,
+  RevocationEntity,
+  SessionEntity,
+  type WalletKind,
+} from "@sigil/persistence";
+import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil/sessions";
+import { randomUUID } from "node:crypto";
+import { DataSource, type EntityManager } from "typeorm";
+import { AuditService } from "../audit/audit.service.js";
+import { AppConfig } from "../config/app-config.js";
+import { SigningKeysService } from "../keys/signing-keys.service.js";
+import type { TokenResponse } from "./token-response.js";
+import { updateReturning } from "./update-returning.js";
+
+/** Who is asking, for grant and audit records. */
+export interface RequestContext {
+  requestId: string;
+  clientAddress: string | null;
+  userAgent: string | null;
+}
+
+export interface CreateLoginSessionParameters {
+  context: RequestContext;
+  now: Date;
+  nonce: string;
+  subject: string;
+  address: string;
+  chainId: number;
+  walletKind: WalletKind;
+  requestedScopes: string[] | undefined;
+  grantedScopes: string[];
+  access: AccessSnapshot;
+  /** Contract wallets only: kept to re-verify on refresh (A9). */
+  login?: { message: string; signature: string };
+}
+
+export interface RotateRefreshParameters {
+  context: RequestContext;
+  now: Date;
+  tokenHash: Buffer;
+  /** Scopes the current roles allow for this session (read before the transaction). */
+  grantedScopes: string[];
+  access: AccessSnapshot;
+}
+
+/** Why a session ended, as recorded on the session, its grants and the revocation feed. */
+export type RevocationReason =
+  "logout" | "revoked_by_owner" | "revoked_token" | "refresh_token_reuse" | "wallet_signature_invalid";
+
+/**
+ * Sessions, refresh families and grants. Every change is one transaction that also writes its
+ * grant and audit rows (SECURITY-TESTS G1); tokens are signed before commit and handed out after.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly keys: SigningKeysService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The live session `sid`, or `invalid_token` (revoked, expired or unknown). */
+  async requireActive(sid: string, now: Date): Promise<SessionEntity> {
+    const session = /^[0-9a-f-]{36}$/.test(sid)
+      ? await this.dataSource.getRepository(SessionEntity).findOneBy({ id: sid })
+      : null;
+    if (!session || session.revokedAt !== null || session.absoluteExpiresAt <= now) {
+      throw new InvalidTokenError("revoked", "the session of this token has ended");
+    }
+    return session;
+  }
+
+  /** Consumes the nonce and records session, first refresh token, grant and audit event at once. */
+  async createLoginSession(p: CreateLoginSessionParameters): Promise<TokenResponse> {
+    const { lifetimes } = this.config;
+    const sessionId = randomUUID();
+    const refresh = generateRefreshToken();
+    const absoluteExpiresAt = addSeconds(p.now, lifetimes.refreshAbsolute);
+    const idleExpiresAt = addSeconds(p.now, lifetimes.refreshIdle);
+    const access = this.signAccess({ subject: p.subject, sessionId, scopes: p.grantedScopes, now: p.now });
+
+    await this.dataSource.transaction(async (manager) => {
+      const consumed = await updateReturning<{ nonce: string }>(
+        manager,
+        `UPDATE nonces SET consumed_at = $2 WHERE nonce = $1 AND consumed_at IS NULL AND expires_at > $2 RETURNING nonce`,
+        [p.nonce, p.now],
+      );
+      if (consumed.length === 0) {
+        const [row] = await manager.query(`SELECT consumed_at FROM nonces WHERE nonce = $1`, [p.nonce]);
+        throw row?.consumed_at
+          ? new NonceUsedError("this nonce has already been used to sign in")
+          : new NonceExpiredError("this nonce has expired");
+      }
+      await manager.getRepository(SessionEntity).insert({
+        id: sessionId,
+        subject: p.subject,
+        address: p.address,
+        chainId: p.chainId,
+        walletKind: p.walletKind,
+        scopes: p.grantedScopes,
+        requestedScopes: p.requestedScopes ?? null,
+        createdAt: p.now,
+        lastUsedAt: p.now,
+        idleExpiresAt,
+        absoluteExpiresAt,
+        revokedAt: null,
+        revokedReason: null,
+        clientAddress: p.context.clientAddress,
+        userAgent: p.context.userAgent,
+        loginMessage: p.login?.message ?? null,
+        loginSignature: p.login?.signature ?? null,
+      });
+      await manager.getRepository(RefreshTokenEntity).insert({
+        sessionId,
+        tokenHash: refresh.hash,
+        parentId: null,
+        createdAt: p.now,
+        expiresAt: idleExpiresAt,
+      });
+      await this.recordGrant(manager, {
+        method: "siwe",
+        sessionId,
+        subject: p.subject,
+        requestedScopes: p.requestedScopes,
+        grantedScopes: p.grantedScopes,
+        access: p.access,
+        context: p.context,
+        now: p.now,
+        expiresAt: new Date(access.claims.exp * 1000),
+      });
+      await this.audit.record(manager, {
+        type: "login",
+        outcome: "success",
+        subject: p.subject,
+        chainId: p.chainId,
+        requestId: p.context.requestId,
+        occurredAt: p.now,
+        data: { sessionId, walletKind: p.walletKind, scopes: p.grantedScopes, block: blockOf(p.access) },
+      });
+    });
+    return this.tokenResponse({ access, refreshToken: refresh.token, sessionId, subject: p.subject });
+  }
+
+  /** The session a refresh token belongs to, without locking (for the chain checks done first). */
+  async sessionOfRefreshToken(tokenHash: Buffer): Promise<SessionEntity> {
+    const row = await this.dataSource
+      .getRepository(RefreshTokenEntity)
+      .findOne({ where: { tokenHash }, select: { sessionId: true } });
+    const session =
+      row && (await this.dataSource.getRepository(SessionEntity).findOneBy({ id: row.sessionId }));
+    if (!session || session.revokedAt !== null) throw new InvalidGrantError("refresh token is not valid");
+    return session;
+  }
+
+  /**
+   * Rotates a refresh token (RFC 9700 §4.14): the presented token is spent and a new one issued.
+   * Presenting a spent token again revokes the whole family, except within the reuse grace, where
+   * the sibling issued moments ago (a response the client lost) is revoked instead.
+   */
+  async rotateRefresh(p: RotateRefreshParameters): Promise<TokenResponse> {
+    const { lifetimes } = this.config;
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const [token] = await manager.query(
+        `SELECT id, session_id, expires_at, used_at, revoked_at, replaced_by_id
+           FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+        [p.tokenHash],
+      );
+      if (!token) return { kind: "invalid" as const, reason: "unknown" };
+      const session = await manager
+        .getRepository(SessionEntity)
+        .findOne({ where: { id: token.session_id }, lock: { mode: "pessimistic_write" } });
+      if (!session || session.revokedAt !== null || token.revoked_at !== null) {
+        return { kind: "invalid" as const, reason: "revoked" };
+      }
+      if (token.used_at !== null) {
+        const withinGrace =
+          p.now.getTime() - new Date(token.used_at).getTime() <= lifetimes.refreshReuseGrace * 1000;
+        const [child] = token.replaced_by_id
+          ? await manager.query(`SELECT used_at FROM refresh_tokens WHERE id = $1`, [token.replaced_by_id])
+          : [];
+        if (!withinGrace || !child || child.used_at !== null) {
+          await this.revokeInTransaction(manager, {
+            session,
+            reason: "refresh_token_reuse",
+            now: p.now,
+            requestId: p.context.requestId,
+          });
+          await this.audit.record(manager, {
+            type: "refresh_token_reuse",
+            outcome: "failure",
+            subject: session.subject,
+            chainId: session.chainId,
+            requestId: p.context.requestId,
+            occurredAt: p.now,
+            data: { sessionId: session.id, tokenId: token.id },
+          });
+          return { kind: "reuse" as const };
+        }
+        await manager.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1`, [
+          token.replaced_by_id,
+          p.now,
+        ]);
+      }
+      if (new Date(token.expires_at) <= p.now) return { kind: "invalid" as const, reason: "idle_expired" };
+      if (session.absoluteExpiresAt <= p.now) return { kind: "invalid" as const, reason: "absolute_expired" };
+
+      const next = generateRefreshToken();
+      const nextId = randomUUID();
+      const idleExpiresAt = minDate(addSeconds(p.now, lifetimes.refreshIdle), session.absoluteExpiresAt);
+      const access = this.signAccess({
+        subject: session.subject,
+        sessionId: session.id,
+        scopes: p.grantedScopes,
+        now: p.now,
+      });
+      await manager.getRepository(RefreshTokenEntity).insert({
+        id: nextId,
+        sessionId: session.id,
+        tokenHash: next.hash,
+        parentId: token.id,
+        createdAt: p.now,
+        expiresAt: idleExpiresAt,
+      });
+      await manager.query(`UPDATE refresh_tokens SET used_at = $2, replaced_by_id = $3 WHERE id = $1`, [
+        token.id,
+        p.now,
+        nextId,
+      ]);
+      await manager.query(
+        `UPDATE sessions SET scopes = $2, last_used_at = $3, idle_expires_at = $4 WHERE id = $1`,
+        [session.id, p.grantedScopes, p.now, idleExpiresAt],
+      );
+      await this.recordGrant(manager, {
+        method: "refresh",
+        sessionId: session.id,
+        subject: session.subject,
+        requestedScopes: session.requestedScopes ?? undefined,
+        grantedScopes: p.grantedScopes,
+        access: p.access,
+        context: p.context,
+        now: p.now,
+        expiresAt: new Date(access.claims.exp * 1000),
+      });
+      await this.audit.record(manager, {
+        type: "token_refreshed",
+        outcome: "success",
+        subject: session.subject,
+        chainId: session.chainId,
+        requestId: p.context.requestId,
+        occurredAt: p.now,
+        data: { sessionId: session.id, scopes: p.grantedScopes, block: blockOf(p.access) },
+      });
+      return {
+        kind: "issued" as const,
+        response: this.tokenResponse({
+          access,
+          refreshToken: next.token,
+          sessionId: session.id,
+          subject: session.subject,
+        }),
+      };
+    });
+    if (outcome.kind === "issued") return outcome.response;
+    if (outcome.kind === "reuse") {
+      throw new InvalidGrantError("refresh token was already used: the session has been revoked");
+    }
+    throw new InvalidGrantError("refresh token is not valid", { details: { reason: outcome.reason } });
+  }
+
+  /** Ends a session: refresh tokens, grants, the revocation feed and the audit log in one commit. */
+  async revoke(p: {
+    sessionId: string;
+    reason: RevocationReason;
+    now: Date;
+    requestId: string;
+  }): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const session = await manager
+        .getRepository(SessionEntity)
+        .findOne({ where: { id: p.sessionId }, lock: { mode: "pessimistic_write" } });
+      if (!session || session.revokedAt !== null) return false;
+      await this.revokeInTransaction(manager, { ...p, session });
+      return true;
+    });
+  }
+
+  private async revokeInTransaction(
+    manager: EntityManager,
+    p: { session: SessionEntity; reason: RevocationReason; now: Date; requestId: string },
+  ): Promise<void> {
+    const { session, reason, now } = p;
+    await manager.query(`UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1`, [
+      session.id,
+      now,
+      reason,
+    ]);
+    await manager.query(
+      `UPDATE refresh_tokens SET revoked_at = $2 WHERE session_id = $1 AND revoked_at IS NULL`,
+      [session.id, now],
+    );
+    await manager.query(
+      `UPDATE grants SET revoked_at = $2, revoked_reason = $3 WHERE session_id = $1 AND revoked_at IS NULL`,
+      [session.id, now, reason],
+    );
+    // Access tokens of the session live at most this long: the feed entry can be dropped after.
+    await manager.getRepository(RevocationEntity).insert({
+      sessionId: session.id,
+      reason,
+      revokedAt: now,
+      expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
+    });
+    await this.audit.record(manager, {
+      type: "session_revoked",
+      outcome: "info",
+      subject: session.subject,
+      chainId: session.chainId,
+      requestId: p.requestId,
+      occurredAt: now,
+      data: { sessionId: session.id, reason },
+    });
+  }
+
+  private signAccess(p: { subject: string; sessionId: string; scopes: string[]; now: Date }) {
+    return signAccessToken({
+      key: this.keys.current(),
+      claims: {
+        iss: this.config.issuer,
+        aud: this.config.audience,
+        sub: p.subject,
+        scope: p.scopes.join(" "),
+        sid: p.sessionId,
+      },
+      now: p.now,
+      ttlSeconds: this.config.lifetimes.accessToken,
+    });
+  }
+
+  private tokenResponse(p: {
+    access: ReturnType<SessionService["signAccess"]>;
+    refreshToken: string;
+    sessionId: string;
+    subject: string;
+  }): TokenResponse {
+    return {
+      access_token: p.access.token,
+      token_type: "Bearer",
+      expires_in: p.access.claims.exp - p.access.claims.iat,
+      refresh_token: p.refreshToken,
+      scope: p.access.claims.scope,
+      session_id: p.sessionId,
+      sub: p.subject,
+    };
+  }
+
+  private async recordGrant(
+    manager: EntityManager,
+    p: {
+      method: GrantMethod;
+      sessionId: string;
+      subject: string;
+      requestedScopes: string[] | undefined;
+      grantedScopes: string[];
+      access: AccessSnapshot;
+      context: RequestContext;
+      now: Date;
+      expiresAt: Date;
+    },
+  ): Promise<void> {
+    await manager.getRepository(GrantEntity).insert({
+      sessionId: p.sessionId,
+      subject: p.subject,
+      actor: null,
+      method: p.method,
+      scopesRequested: p.requestedScopes ?? null,
+      scopesGranted: p.grantedScopes,
+      roles: p.access.roles.map(({ id, name, scopes }) => ({ id, name, scopes })),
+      chainId: p.access.block.chainId,
+      blockNumber: p.access.block.number,
+      blockHash: p.access.block.hash,
+      clientAddress: p.context.clientAddress,
+      userAgent: p.context.userAgent,
+      issuedAt: p.now,
+      expiresAt: p.expiresAt,
+    });
+  }
+}
+
+function addSeconds(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}
+
+function minDate(a: Date, b: Date): Date {
+  return a <= b ? a : b;
+}
+
+function blockOf(access: AccessSnapshot) {
+  return { chainId: access.block.chainId, number: access.block.number.toString(), hash: access.block.hash };
+}

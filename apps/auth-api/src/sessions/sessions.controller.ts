@@ -1,0 +1,85 @@
+import { Controller, Delete, Get, HttpCode, Param, Req } from "@nestjs/common";
+import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
+import { NotFoundError } from "@sigil/core";
+import { GrantEntity, SessionEntity } from "@sigil/persistence";
+import type { Request } from "express";
+import { DataSource, IsNull } from "typeorm";
+import { CurrentPrincipal, type Principal } from "../access/principal.js";
+import { Authenticated } from "../access/route-policy.js";
+import { SessionService } from "./session.service.js";
+
+/** The caller's own identity and sessions. */
+@ApiTags("sessions")
+@ApiBearerAuth()
+@Controller("v1")
+export class SessionsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /** Who the token speaks for, and the on-chain roles and block its scopes were granted from. */
+  @Get("me")
+  @Authenticated()
+  async me(@CurrentPrincipal() principal: Principal) {
+    const { session, claims } = principal;
+    const grant = await this.dataSource
+      .getRepository(GrantEntity)
+      .findOne({ where: { sessionId: session.id }, order: { issuedAt: "DESC" } });
+    return {
+      sub: claims.sub,
+      address: session.address,
+      chainId: session.chainId,
+      scope: [...principal.scopes],
+      roles: (grant?.roles ?? []).map((role) => (role as { name: string }).name),
+      sessionId: session.id,
+      rolesCheckedAt: grant
+        ? { chainId: grant.chainId, blockNumber: grant.blockNumber.toString(), blockHash: grant.blockHash }
+        : null,
+    };
+  }
+
+  /** The caller's live sessions (C2: only its own). */
+  @Get("sessions")
+  @Authenticated()
+  async list(@CurrentPrincipal() principal: Principal) {
+    const rows = await this.dataSource.getRepository(SessionEntity).find({
+      where: { subject: principal.claims.sub, revokedAt: IsNull() },
+      order: { createdAt: "DESC" },
+      take: 100,
+    });
+    return {
+      sessions: rows.map((row) => ({
+        id: row.id,
+        current: row.id === principal.session.id,
+        walletKind: row.walletKind,
+        scope: row.scopes,
+        createdAt: row.createdAt.toISOString(),
+        lastUsedAt: row.lastUsedAt.toISOString(),
+        idleExpiresAt: row.idleExpiresAt.toISOString(),
+        absoluteExpiresAt: row.absoluteExpiresAt.toISOString(),
+        clientAddress: row.clientAddress,
+        userAgent: row.userAgent,
+      })),
+    };
+  }
+
+  /** Ends one of the caller's sessions; another wallet's session is "not found" (C2). */
+  @Delete("sessions/:id")
+  @Authenticated()
+  @HttpCode(204)
+  async remove(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
+    const session = /^[0-9a-f-]{36}$/.test(id)
+      ? await this.dataSource.getRepository(SessionEntity).findOneBy({ id })
+      : null;
+    if (!session || session.subject !== principal.claims.sub || session.revokedAt !== null) {
+      throw new NotFoundError("no such session");
+    }
+    await this.sessions.revoke({
+      sessionId: id,
+      reason: "revoked_by_owner",
+      now: new Date(),
+      requestId: request.id ?? "",
+    });
+  }
+}
