@@ -1,0 +1,16 @@
+import { createParamDecorator, type ExecutionContext } from "@nestjs/common";
+import { InternalError } from "@sigil/core";
+import { principalOf } from "../principal/request-principal.js";
+import type { SigilPrincipal } from "../principal/sigil-principal.js";
+
+/**
+ * Injects the caller's {@link SigilPrincipal}. Using it on a `@Public()` route is a programming
+ * error (there is no caller) and answers 500 rather than passing `undefined` on.
+ */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): SigilPrincipal => {
+    const principal = principalOf(context.switchToHttp().getRequest<object>());
+    if (!principal) throw new InternalError("@CurrentPrincipal() used on a route without the Sigil guard");
+    return principal;
+  },
+);

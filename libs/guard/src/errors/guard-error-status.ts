@@ -1,0 +1,10 @@
+/**
+ * HTTP status of every code the guard raises; merge it into an app's own code → status map
+ * when the app answers errors with its own catch-all filter.
+ */
+export const GUARD_ERROR_STATUS: Readonly<Record<string, number>> = {
+  invalid_token: 401,
+  insufficient_scope: 403,
+  jwks_unavailable: 503,
+  revocation_feed_stale: 503,
+};

@@ -1,0 +1,40 @@
+import { InvalidTokenError } from "@sigil/sessions";
+
+/** The request fields the guard reads. */
+export interface BearerRequest {
+  url?: string;
+  headers: { authorization?: string | undefined };
+}
+
+// RFC 6750 §2.3's query parameter, or anything shaped like a JWS (`{"` base64url-encodes to eyJ).
+const ACCESS_TOKEN_PARAM = /[?&]access_token=/;
+const JWS_IN_URL = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\./;
+const BEARER_PREFIX = /^Bearer +/i;
+
+/**
+ * The access token of `Authorization: Bearer <token>` (RFC 6750 §2.1), the only place the guard
+ * accepts one. A token in the URL is refused even beside a valid header (B11: URLs get logged).
+ * Throws {@link InvalidTokenError}.
+ */
+export function bearerTokenOf(request: BearerRequest): string {
+  const url = request.url;
+  if (url !== undefined && hasTokenInUrl(url)) {
+    throw new InvalidTokenError(
+      "malformed",
+      "access tokens are not accepted in URLs; send them in the Authorization header",
+    );
+  }
+  const header = request.headers.authorization;
+  if (header === undefined || header === "") throw new InvalidTokenError("malformed", "bearer token missing");
+  const prefix = BEARER_PREFIX.exec(header);
+  if (!prefix) throw new InvalidTokenError("malformed", "authorization scheme must be Bearer");
+  return header.slice(prefix[0].length);
+}
+
+function hasTokenInUrl(url: string): boolean {
+  // Cheap substring checks first: this runs on every guarded request.
+  return (
+    (url.includes("access_token=") && ACCESS_TOKEN_PARAM.test(url)) ||
+    (url.includes("eyJ") && JWS_IN_URL.test(url))
+  );
+}

@@ -1,0 +1,48 @@
+import { ConfigInvalidError } from "@sigil/core";
+import { z } from "zod";
+import type { ResolvedSigilGuardOptions, SigilGuardOptions } from "./sigil-guard-options.js";
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+const FIFTEEN_MINUTES_MS = 15 * 60_000;
+
+const schema = z.strictObject({
+  issuer: z.string().min(1),
+  audience: z.string().min(1),
+  jwksUrl: httpUrl,
+  revocations: z
+    .strictObject({
+      url: httpUrl,
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      intervalMs: ms(10, 60_000).default(1000),
+      maxStalenessMs: ms(10, FIFTEEN_MINUTES_MS).default(10_000),
+    })
+    .refine((feed) => feed.maxStalenessMs > feed.intervalMs, {
+      message: "must be longer than intervalMs",
+      path: ["maxStalenessMs"],
+    })
+    .optional(),
+  clockToleranceSeconds: z.number().int().min(0).max(30).default(30),
+  now: z.custom<() => Date>((value) => typeof value === "function", "must be a function").optional(),
+  jwksRefreshIntervalMs: ms(10, 24 * 3_600_000).default(300_000),
+  jwksCooldownMs: ms(10, 3_600_000).default(5000),
+  tokenCacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
+  fetchTimeoutMs: ms(10, 60_000).default(2000),
+});
+
+/**
+ * Validates guard options once at boot and applies defaults. Throws {@link ConfigInvalidError}
+ * naming the option (never its value: the client secret is one).
+ */
+export function resolveGuardOptions(options: SigilGuardOptions): ResolvedSigilGuardOptions {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
+    const key = path.join(".");
+    throw new ConfigInvalidError(`sigil guard option ${key}: ${issue.message}`, { details: { key } });
+  }
+  const { revocations, now, ...rest } = parsed.data;
+  return { ...rest, now, revocations };
+}

@@ -1,0 +1,56 @@
+/** Where and how often the guard learns of revoked sessions (auth-api `GET /v1/revocations`). */
+export interface RevocationFeedOptions {
+  /** The feed URL, e.g. `https://sigil.example/v1/revocations`. */
+  url: string;
+  /** Resource-server client id and secret, sent with HTTP Basic (RFC 6749 §2.3.1). */
+  clientId: string;
+  clientSecret: string;
+  /** Poll period; default 1000 ms (SECURITY-TESTS B7: revocation effective within ~1 s). */
+  intervalMs?: number;
+  /**
+   * How long the feed may go unanswered before every protected request fails closed with
+   * 503 `revocation_feed_stale`; default 10 000 ms, at most 15 min (the longest token lifetime).
+   */
+  maxStalenessMs?: number;
+}
+
+/** Options of {@link SigilGuardModule}. */
+export interface SigilGuardOptions {
+  /** Expected `iss` of access tokens. */
+  issuer: string;
+  /** Expected `aud`: this resource server's identifier. */
+  audience: string;
+  /** The issuer's JWKS, e.g. `https://sigil.example/.well-known/jwks.json`. */
+  jwksUrl: string;
+  /** Omit to skip revocation checks (tokens then stay valid until `exp`, ≤ 15 min). */
+  revocations?: RevocationFeedOptions;
+  /** Clock skew allowed for `exp`/`nbf`; 0..30 s, default 30 (SECURITY-TESTS B3). */
+  clockToleranceSeconds?: number;
+  /** Wall clock for token times and revocation expiry; `new Date()` by default (tests inject one). */
+  now?: () => Date;
+  /** Background JWKS refresh period, so keys published before use are known early; default 5 min. */
+  jwksRefreshIntervalMs?: number;
+  /** Least time between two JWKS fetches caused by unknown `kid`s; default 5000 ms. */
+  jwksCooldownMs?: number;
+  /** Verified tokens kept (LRU) so repeat requests skip the signature check; default 10 000, 0 = off. */
+  tokenCacheSize?: number;
+  /** Timeout of each JWKS or feed request; default 2000 ms. */
+  fetchTimeoutMs?: number;
+}
+
+/** {@link SigilGuardOptions} after validation, with every default applied. */
+export interface ResolvedSigilGuardOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  revocations: Required<RevocationFeedOptions> | undefined;
+  clockToleranceSeconds: number;
+  now: (() => Date) | undefined;
+  jwksRefreshIntervalMs: number;
+  jwksCooldownMs: number;
+  tokenCacheSize: number;
+  fetchTimeoutMs: number;
+}
+
+/** DI token of the {@link ResolvedSigilGuardOptions}. */
+export const SIGIL_GUARD_OPTIONS = Symbol("SIGIL_GUARD_OPTIONS");
