@@ -1,0 +1,13 @@
+/** What a route requires of its caller, read once from its decorators. */
+export interface RoutePolicy {
+  /** `@Public()`: no token read or required. */
+  public: boolean;
+  /** Every scope listed by `@RequireScopes` on the controller and the handler. */
+  scopes: readonly string[];
+}
+
+/** The first scope of `required` missing from `granted`, or undefined when all are granted. */
+export function missingScope(granted: ReadonlySet<string>, required: readonly string[]): string | undefined {
+  for (const scope of required) if (!granted.has(scope)) return scope;
+  return undefined;
+}

@@ -1,0 +1,83 @@
+import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
+import { Reflector } from "@nestjs/core";
+import { InternalError } from "@sigil/core";
+import type { Request, Response } from "express";
+import { SigilAuthenticator } from "../auth/sigil-authenticator.js";
+import { PUBLIC_ROUTE, REQUIRED_SCOPES } from "../decorators/metadata-keys.js";
+import { challengeHeadersOf } from "../errors/challenge-headers.js";
+import { InsufficientScopeError } from "../errors/guard-errors.js";
+import { bearerTokenOf } from "../http/bearer-token.js";
+import { attachPrincipal } from "../principal/request-principal.js";
+import type { SigilPrincipal } from "../principal/sigil-principal.js";
+import { missingScope, type RoutePolicy } from "./route-policy.js";
+
+/**
+ * Global guard of {@link SigilGuardModule}: every route needs a valid Sigil access token in the
+ * `Authorization` header unless marked `@Public()`, plus the scopes of `@RequireScopes`. Attaches
+ * the principal for `@CurrentPrincipal()`. On refusal it sets the RFC 6750 challenge header
+ * itself, so whichever exception filter answers keeps it.
+ */
+@Injectable()
+export class SigilAuthGuard implements CanActivate {
+  // Decorator metadata never changes after boot: read it once per controller and handler.
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: SigilAuthenticator,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const policy = this.policyOf(context);
+    if (policy.public) return true;
+    if (context.getType() !== "http") throw new InternalError("the Sigil guard only protects HTTP routes");
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    try {
+      const principal = this.authenticator.authenticate(bearerTokenOf(request));
+      if (principal instanceof Promise) {
+        return principal.then(
+          (resolved) => this.admit(request, response, policy, resolved),
+          (error: unknown) => refuse(response, error),
+        );
+      }
+      return this.admit(request, response, policy, principal);
+    } catch (error) {
+      return refuse(response, error);
+    }
+  }
+
+  private admit(request: Request, response: Response, policy: RoutePolicy, principal: SigilPrincipal): true {
+    if (missingScope(principal.scopes, policy.scopes) !== undefined) {
+      refuse(response, new InsufficientScopeError(policy.scopes));
+    }
+    attachPrincipal(request, principal);
+    return true;
+  }
+
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) this.policies.set(controller, (byHandler = new WeakMap()));
+    let policy = byHandler.get(handler);
+    if (!policy) {
+      const targets = [handler, controller];
+      policy = Object.freeze({
+        public: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true,
+        scopes: Object.freeze([
+          ...new Set(this.reflector.getAllAndMerge<string[]>(REQUIRED_SCOPES, targets)),
+        ]),
+      });
+      byHandler.set(handler, policy);
+    }
+    return policy;
+  }
+}
+
+function refuse(response: Response, error: unknown): never {
+  const headers = challengeHeadersOf(error);
+  if (!response.headersSent) for (const name in headers) response.setHeader(name, headers[name]!);
+  throw error;
+}

@@ -1,0 +1,67 @@
+import {
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  Module,
+  type Provider,
+} from "@nestjs/common";
+import { APP_FILTER, APP_GUARD } from "@nestjs/core";
+import { SigilAuthenticator } from "./auth/sigil-authenticator.js";
+import { SigilGuardErrorFilter } from "./errors/sigil-guard-error.filter.js";
+import { SigilAuthGuard } from "./guard/sigil-auth.guard.js";
+import { SigilGuardHealth } from "./health/sigil-guard-health.js";
+import { JwksCache } from "./jwks/jwks-cache.js";
+import { resolveGuardOptions } from "./options/resolve-guard-options.js";
+import { SIGIL_GUARD_OPTIONS, type SigilGuardOptions } from "./options/sigil-guard-options.js";
+import { RevocationFeed } from "./revocations/revocation-feed.js";
+
+/** Options of {@link SigilGuardModule.forRootAsync}: options built from other providers. */
+export interface SigilGuardAsyncOptions {
+  imports?: ModuleMetadata["imports"];
+  inject?: InjectionToken[];
+  useFactory: (...args: never[]) => SigilGuardOptions | Promise<SigilGuardOptions>;
+}
+
+const PROVIDERS: Provider[] = [
+  JwksCache,
+  RevocationFeed,
+  SigilAuthenticator,
+  SigilAuthGuard,
+  SigilGuardHealth,
+  // Secure by default: every route of the app needs a token unless marked @Public().
+  { provide: APP_GUARD, useExisting: SigilAuthGuard },
+  { provide: APP_FILTER, useClass: SigilGuardErrorFilter },
+];
+
+/**
+ * Protects every route of a resource server with Sigil access tokens, verified offline against
+ * the issuer's JWKS, with sessions checked against its revocation feed. Import it once, in the
+ * root module. Boot waits for the first JWKS and feed answers but does not fail without them:
+ * protected routes answer 503 until they arrive.
+ */
+@Module({})
+export class SigilGuardModule {
+  static forRoot(options: SigilGuardOptions): DynamicModule {
+    return {
+      module: SigilGuardModule,
+      providers: [{ provide: SIGIL_GUARD_OPTIONS, useValue: resolveGuardOptions(options) }, ...PROVIDERS],
+      exports: [SigilAuthGuard, SigilGuardHealth],
+    };
+  }
+
+  static forRootAsync({ imports, inject, useFactory }: SigilGuardAsyncOptions): DynamicModule {
+    return {
+      module: SigilGuardModule,
+      imports,
+      providers: [
+        {
+          provide: SIGIL_GUARD_OPTIONS,
+          inject,
+          useFactory: async (...args: never[]) => resolveGuardOptions(await useFactory(...args)),
+        },
+        ...PROVIDERS,
+      ],
+      exports: [SigilAuthGuard, SigilGuardHealth],
+    };
+  }
+}
