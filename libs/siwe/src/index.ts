@@ -15,3 +15,5 @@ export {
   type Secp256k1Backend,
   type Secp256k1BackendName,
 } from "./signature/secp256k1-backend.js";
+export * from "./verify/verify-siwe-signature.js";
+export * from "./verify/signature-mismatch-error.js";
