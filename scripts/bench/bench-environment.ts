@@ -1,0 +1,169 @@
+// Starts what the benchmark measures, each as its own process like in production: a Hardhat node,
+// the built auth-api (and example venue) against a fresh PostgreSQL database.
+import { deployAccessStack, devAccount, DevAccountIndex, seedDemoRoles } from "@sigil/chain";
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { hardhat } from "viem/chains";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export const VENUE_CLIENT = { id: "bench-venue", secret: randomBytes(24).toString("hex") };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const children: ChildProcess[] = [];
+export function stopAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+}
+process.once("exit", stopAll);
+
+function start(args: string[], env: Record<string, string | undefined>, name: string): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.once("exit", (code) => {
+    if (code !== 0 && code !== null) console.error(`${name} exited ${code}: ${stderr}`);
+  });
+  children.push(child);
+  return child;
+}
+
+export interface BenchChain {
+  url: string;
+  client: PublicClient;
+  registry: `0x${string}`;
+}
+
+/** A Hardhat node in its own process with the contracts deployed and the demo roles seeded. */
+export async function startChain(): Promise<BenchChain> {
+  const port = await freePort();
+  const cli = createRequire(import.meta.url).resolve("hardhat/internal/cli/cli.js");
+  start([cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], { ...process.env }, "hardhat node");
+  const url = `http://127.0.0.1:${port}`;
+  const transport = http(url, { retryCount: 3 });
+  const client = createPublicClient({ chain: hardhat, transport }) as PublicClient;
+  await waitFor("the chain", async () => (await client.getChainId()) === 31337);
+  const walletClient = createWalletClient({
+    account: devAccount(DevAccountIndex.admin),
+    chain: hardhat,
+    transport,
+  });
+  const { registry } = await deployAccessStack({ publicClient: client, walletClient, governance: false });
+  await seedDemoRoles({
+    publicClient: client,
+    walletClient,
+    registry,
+    trader: devAccount(DevAccountIndex.trader).address,
+    viewer: devAccount(DevAccountIndex.viewer).address,
+  });
+  return { url, client, registry };
+}
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database on the PostgreSQL server of BENCH_DATABASE_URL (default: this machine's). */
+export async function createDatabase(): Promise<BenchDatabase> {
+  const server =
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/test";
+  const name = `sigil_bench_${randomBytes(6).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+export interface BenchApi {
+  url: string;
+}
+
+/** The built auth-api (dist/) in its own process. */
+export async function startAuthApi(p: { chain: BenchChain; databaseUrl: string }): Promise<BenchApi> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  start(
+    ["dist/apps/auth-api/src/main.js"],
+    {
+      ...process.env,
+      SIGIL_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: p.databaseUrl,
+      SIGIL_ISSUER: url,
+      SIGIL_KEK: randomBytes(32).toString("base64"),
+      SIGIL_CHAINS: JSON.stringify([
+        { chainId: 31337, name: "bench", rpcUrls: [p.chain.url], registry: p.chain.registry },
+      ]),
+      SIGIL_RESOURCE_CLIENTS: JSON.stringify([VENUE_CLIENT]),
+      // The load generator is one client address: per-IP sign-in limits would measure the limiter.
+      SIGIL_AUTH_RATE_LIMIT_IP: "0",
+      SIGIL_AUTH_RATE_LIMIT_ADDRESS: "0",
+    },
+    "auth-api",
+  );
+  await waitFor("the auth-api", async () => (await fetch(`${url}/health/ready`)).ok);
+  return { url };
+}
+
+/** The built example venue (dist/) trusting the auth-api, in its own process. */
+export async function startVenue(p: { api: BenchApi }): Promise<{ url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  start(
+    ["dist/apps/example-venue/src/main.js"],
+    {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      SIGIL_ISSUER: p.api.url,
+      SIGIL_AUDIENCE: "urn:sigil:venue",
+      SIGIL_JWKS_URL: `${p.api.url}/.well-known/jwks.json`,
+      SIGIL_REVOCATIONS_URL: `${p.api.url}/v1/revocations`,
+      VENUE_CLIENT_ID: VENUE_CLIENT.id,
+      VENUE_CLIENT_SECRET: VENUE_CLIENT.secret,
+    },
+    "example-venue",
+  );
+  await waitFor("the example venue", async () => (await fetch(`${url}/health`)).ok);
+  return { url };
+}

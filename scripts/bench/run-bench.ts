@@ -1,0 +1,149 @@
+// `npm run bench`: measures Sigil against real PostgreSQL and a local chain, each figure beside the
+// raw cryptographic limit measured in the same run, and writes bench-results/report.{md,json}.
+import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } from "./bench-environment.js";
+import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
+import { runGuardLoad } from "./guard-load.js";
+import { makeWallets, personalSign, runLoginLoad } from "./login-load.js";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main(): Promise<void> {
+  log("building dist/ …");
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "ignore" });
+  log("starting a Hardhat node, deploying and seeding the contracts …");
+  const chain = await startChain();
+  const database = await createDatabase();
+  try {
+    log("starting the auth-api against PostgreSQL …");
+    const api = await startAuthApi({ chain, databaseUrl: database.url });
+
+    log("raw limits on one core: native secp256k1 recovery, ES256 verification …");
+    const recoveries = secp256k1RecoveriesPerSecond();
+    const es256 = es256VerificationsPerSecond();
+    log(`  secp256k1 ${recoveries.toFixed(0)}/s, ES256 ${es256.toFixed(0)}/s`);
+
+    const trader = devAccount(DevAccountIndex.trader);
+    const traderWallet = { address: trader.address, privateKey: trader.getHdKey().privateKey! };
+    const wallets = makeWallets(200, [traderWallet]);
+    log(`warming up sign-in (2 s), then measuring ${seconds} s with ${concurrency} concurrent wallets …`);
+    await runLoginLoad({ url: api.url, wallets, concurrency, seconds: 2 });
+    const logins = await runLoginLoad({
+      url: api.url,
+      wallets,
+      concurrency,
+      seconds,
+      onProgress: (done, elapsed) => log(`  ${done} sign-ins in ${elapsed.toFixed(0)} s`),
+    });
+    log(
+      `  ${logins.perSecond.toFixed(0)} sign-ins/s, p50 ${logins.p50Ms.toFixed(1)} ms, p99 ${logins.p99Ms.toFixed(1)} ms`,
+    );
+
+    log("starting the example venue (libs/guard) …");
+    const venue = await startVenue({ api });
+    const challenge = (await (
+      await fetch(`${api.url}/v1/auth/challenge`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ address: trader.address, chainId: 31337 }),
+      })
+    ).json()) as { message: string };
+    const login = (await (
+      await fetch(`${api.url}/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          message: challenge.message,
+          signature: personalSign(traderWallet, challenge.message),
+        }),
+      })
+    ).json()) as { access_token: string };
+    log("measuring the same route with and without the guard, alternately …");
+    const guard = await runGuardLoad({
+      venueUrl: venue.url,
+      token: login.access_token,
+      rounds: 3,
+      seconds: 5,
+      onProgress: log,
+    });
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+      command: "npm run bench",
+      settings: { seconds, concurrency, wallets: wallets.length },
+      baselines: { secp256k1RecoveriesPerSecond: recoveries, es256VerificationsPerSecond: es256 },
+      logins,
+      guard,
+    };
+    const rows = [
+      ["figure", "measured", "raw limit in this run", "ratio", "target"],
+      ["---", "---:", "---:", "---:", "---"],
+      [
+        "full SIWE sign-ins/s (challenge + login, Postgres, local chain)",
+        logins.perSecond.toFixed(0),
+        `${recoveries.toFixed(0)} secp256k1 recoveries/s (1 core)`,
+        (logins.perSecond / recoveries).toFixed(3),
+        `≥ 1,000/s: ${logins.perSecond >= 1000 ? "met" : "not met"}`,
+      ],
+      [
+        "sign-in latency p50 / p99 (ms)",
+        `${logins.p50Ms.toFixed(1)} / ${logins.p99Ms.toFixed(1)}`,
+        "",
+        "",
+        "",
+      ],
+      ["example-venue route without guard (req/s)", guard.openPerSecond.toFixed(0), "", "", ""],
+      [
+        "same route through libs/guard (req/s)",
+        guard.guardedPerSecond.toFixed(0),
+        `${es256.toFixed(0)} ES256 verifications/s (1 core)`,
+        (guard.guardedPerSecond / es256).toFixed(3),
+        "",
+      ],
+      [
+        "guard overhead (1 − guarded/open)",
+        `${(guard.overhead * 100).toFixed(1)} %`,
+        "",
+        "",
+        `≤ 20 %: ${guard.overhead <= 0.2 ? "met" : "not met"}`,
+      ],
+    ];
+    const markdown = [
+      `Benchmark of ${report.date} on ${report.machine} (\`${report.command}\`, ${seconds} s per figure, ${concurrency} concurrent clients)`,
+      "",
+      ...rows.map((row) => `| ${row.join(" | ")} |`),
+      "",
+      Object.keys(logins.errors).length > 0
+        ? `Sign-in errors: ${JSON.stringify(logins.errors)}`
+        : "No sign-in errors.",
+    ].join("\n");
+    const outDir = path.join(root, "bench-results");
+    await mkdir(outDir, { recursive: true });
+    await writeFile(
+      path.join(outDir, "report.json"),
+      JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2),
+    );
+    await writeFile(path.join(outDir, "report.md"), `${markdown}\n`);
+    console.log(`\n${markdown}\n\n(written to bench-results/report.md and report.json)`);
+  } finally {
+    stopAll();
+    await database.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    stopAll();
+    process.exit(1);
+  },
+);
