@@ -67,7 +67,7 @@ export class SessionService {
 
   /** The live session `sid`, or `invalid_token` (revoked, expired or unknown). */
   async requireActive(sid: string, now: Date): Promise<SessionEntity> {
-    const session = /^[0-9a-f-]{36}$/.test(sid)
+    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sid)
       ? await this.dataSource.getRepository(SessionEntity).findOneBy({ id: sid })
       : null;
     if (!session || session.revokedAt !== null || session.absoluteExpiresAt <= now) {

@@ -69,7 +69,7 @@ export class SessionsController {
   @Authenticated()
   @HttpCode(204)
   async remove(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
-    const session = /^[0-9a-f-]{36}$/.test(id)
+    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
       ? await this.dataSource.getRepository(SessionEntity).findOneBy({ id })
       : null;
     if (!session || session.subject !== principal.claims.sub || session.revokedAt !== null) {
