@@ -227,11 +227,11 @@ export class SessionService {
         createdAt: p.now,
         expiresAt: idleExpiresAt,
       });
-      await manager.query(`UPDATE refresh_tokens SET used_at = $2, replaced_by_id = $3 WHERE id = $1`, [
-        token.id,
-        p.now,
-        nextId,
-      ]);
+      // A grace replay keeps the first use: the grace must not restart with every replay.
+      await manager.query(
+        `UPDATE refresh_tokens SET used_at = COALESCE(used_at, $2), replaced_by_id = $3 WHERE id = $1`,
+        [token.id, p.now, nextId],
+      );
       await manager.query(
         `UPDATE sessions SET scopes = $2, last_used_at = $3, idle_expires_at = $4 WHERE id = $1`,
         [session.id, p.grantedScopes, p.now, idleExpiresAt],
