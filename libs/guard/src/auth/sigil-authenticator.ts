@@ -9,7 +9,12 @@ import { principalFromClaims } from "../principal/principal-from-claims.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
 import { RevocationFeed } from "../revocations/revocation-feed.js";
 
+// Cache key: the token's last characters (signature bytes). Hashing a whole ~700-character token
+// costs microseconds per request; a short copy hashes fast and `token` equality rules out collisions.
+const CACHE_KEY_LENGTH = 12;
+
 interface VerifiedToken {
+  token: string;
   principal: SigilPrincipal;
   kid: string;
   /** First instant (ms) at which the token counts as expired, clock tolerance included. */
@@ -18,11 +23,12 @@ interface VerifiedToken {
 
 /**
  * Turns a bearer token into a {@link SigilPrincipal}, or throws a typed error. A token verified
- * once is cached (LRU, by its exact string); every request still checks expiry, that its key is
+ * once is cached (LRU, matched on its exact string); every request still checks expiry, that its key is
  * still published, and its session against the revocation feed. Synchronous on a cache hit.
  */
 @Injectable()
 export class SigilAuthenticator {
+  /** Verified tokens by {@link CACHE_KEY_LENGTH} last characters. */
   private readonly verified: LruCache<string, VerifiedToken>;
   private readonly nowMs: () => number;
   private readonly toleranceMs: number;
@@ -41,15 +47,16 @@ export class SigilAuthenticator {
   /** The principal of `token`; throws InvalidTokenError, JwksUnavailableError or RevocationFeedStaleError. */
   authenticate(token: string): SigilPrincipal | Promise<SigilPrincipal> {
     const nowMs = this.nowMs();
-    const hit = this.verified.get(token);
-    if (hit !== undefined) {
+    const key = token.slice(-CACHE_KEY_LENGTH);
+    const hit = this.verified.get(key);
+    if (hit !== undefined && hit.token === token) {
       if (nowMs >= hit.expiredAtMs) {
-        this.verified.delete(token);
+        this.verified.delete(key);
         throw new InvalidTokenError("expired", "token expired");
       }
       // A key withdrawn from the JWKS takes its tokens with it: verify again, from scratch.
       if (this.jwks.has(hit.kid)) return this.admitSession(hit.principal);
-      this.verified.delete(token);
+      this.verified.delete(key);
     }
     const attempt = this.verify(token, nowMs);
     if (attempt.unknownKid) return this.verifyAfterRefetch(token, nowMs);
@@ -95,7 +102,8 @@ export class SigilAuthenticator {
       throw error;
     }
     const principal = principalFromClaims(claims);
-    this.verified.set(token, {
+    this.verified.set(token.slice(-CACHE_KEY_LENGTH), {
+      token,
       principal,
       kid: looked.kid!,
       expiredAtMs: claims.exp * 1000 + this.toleranceMs,

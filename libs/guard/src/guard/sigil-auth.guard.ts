@@ -31,9 +31,9 @@ export class SigilAuthGuard implements CanActivate {
     const policy = this.policyOf(context);
     if (policy.public) return true;
     if (context.getType() !== "http") throw new InternalError("the Sigil guard only protects HTTP routes");
-    const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    // The HTTP arguments directly: switchToHttp() would allocate a wrapper on every request.
+    const request = context.getArgByIndex<Request>(0);
+    const response = context.getArgByIndex<Response>(1);
     try {
       const principal = this.authenticator.authenticate(bearerTokenOf(request));
       if (principal instanceof Promise) {

@@ -10,6 +10,8 @@ export interface RevocationFeedOptions {
   /**
    * How long the feed may go unanswered before every protected request fails closed with
    * 503 `revocation_feed_stale`; default 10 000 ms, at most 15 min (the longest token lifetime).
+   * Closed, not open: otherwise cutting the venue off from Sigil would keep a logged-out or
+   * revoked session working until its token expires (B7); the budget rides out short blips.
    */
   maxStalenessMs?: number;
 }

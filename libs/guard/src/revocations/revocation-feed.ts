@@ -14,10 +14,11 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   private readonly revoked = new Map<string, number>();
   private readonly authorization: string | undefined;
   private cursor: string | undefined;
-  /** Monotonic time until which the last answer counts as current; never, until one arrives. */
-  private freshUntil = Number.NEGATIVE_INFINITY;
+  /** Whether the last answer is recent enough; a timer clears it, so requests read no clock. */
+  private fresh = false;
   private failing = false;
   private timer: NodeJS.Timeout | undefined;
+  private staleTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Feed requests made so far (for health output and tests). */
   polls = 0;
@@ -54,11 +55,12 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.staleTimer);
   }
 
-  /** True while the feed has answered recently enough to be trusted (always, when disabled). */
+  /** True while the feed has answered within `maxStalenessMs` (always, when disabled). */
   isFresh(): boolean {
-    return this.authorization === undefined || performance.now() <= this.freshUntil;
+    return this.authorization === undefined || this.fresh;
   }
 
   isRevoked(sid: string): boolean {
@@ -88,7 +90,7 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
       }
       for (const [sid, until] of this.revoked) if (until <= nowMs) this.revoked.delete(sid);
       this.cursor = page.cursor;
-      this.freshUntil = askedAt + feed.maxStalenessMs;
+      this.markFresh(askedAt + feed.maxStalenessMs - performance.now());
       if (this.failing) this.logger.log("revocation feed answering again");
       this.failing = false;
     } catch (error) {
@@ -99,6 +101,14 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
       if (!this.failing) this.logger.warn(`revocation feed poll failed: ${describe(error)}`);
       this.failing = true;
     }
+  }
+
+  private markFresh(forMs: number): void {
+    clearTimeout(this.staleTimer);
+    this.fresh = forMs > 0;
+    if (!this.fresh) return;
+    this.staleTimer = setTimeout(() => (this.fresh = false), forMs);
+    this.staleTimer.unref();
   }
 
   private schedule(): void {
