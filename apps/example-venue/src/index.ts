@@ -1,0 +1,2 @@
+export * from "./config/venue-config.js";
+export * from "./create-venue-app.js";
