@@ -1,8 +1,9 @@
-import type { INestApplication } from "@nestjs/common";
+import { type INestApplication, Module } from "@nestjs/common";
+import { SigilGuardModule, type SigilGuardOptions } from "@sigil/guard";
 import { generateSigningKey } from "@sigil/sessions";
 import { createHmac } from "node:crypto";
 import request from "supertest";
-import { createGuardedApp } from "./support/guarded-app.js";
+import { createGuardedApp, createGuardedAppWith } from "./support/guarded-app.js";
 import { TestIssuer, TRADER, VIEWER } from "./support/test-issuer.js";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -168,6 +169,47 @@ describe("SigilAuthGuard over HTTP", () => {
       await request(clockApp.getHttpServer()).get("/me").set("Authorization", `Bearer ${token}`).expect(401);
     } finally {
       await clockApp.close();
+    }
+  });
+
+  it("forRootAsync takes its options from other providers", async () => {
+    const OPTIONS = "GUARD_OPTIONS";
+    @Module({ providers: [{ provide: OPTIONS, useValue: issuer.guardOptions() }], exports: [OPTIONS] })
+    class OptionsModule {}
+    const asyncApp = await createGuardedAppWith(
+      SigilGuardModule.forRootAsync({
+        imports: [OptionsModule],
+        inject: [OPTIONS],
+        useFactory: async (options: SigilGuardOptions) => options,
+      }),
+    );
+    try {
+      await request(asyncApp.getHttpServer())
+        .get("/me")
+        .set("Authorization", `Bearer ${issuer.sign()}`)
+        .expect(200);
+      await request(asyncApp.getHttpServer()).get("/me").expect(401);
+    } finally {
+      await asyncApp.close();
+    }
+  });
+
+  it("adds the request id to its error body when the app sets one", async () => {
+    const withIds = await createGuardedApp(issuer.guardOptions(), (app) =>
+      app.use((req: { id?: string }, _res: unknown, next: () => void) => {
+        req.id = "req-12345678";
+        next();
+      }),
+    );
+    try {
+      const response = await request(withIds.getHttpServer()).get("/me").expect(401);
+      expect(response.body).toEqual({
+        error: "invalid_token",
+        message: expect.any(String),
+        requestId: "req-12345678",
+      });
+    } finally {
+      await withIds.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { Controller, Get, type INestApplication, Module, Post } from "@nestjs/common";
+import { Controller, type DynamicModule, Get, type INestApplication, Module, Post } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import {
   CurrentPrincipal,
@@ -63,10 +63,22 @@ class DeskController {
 }
 
 /** A minimal resource server: the guard module with its own filter, nothing else. */
-export async function createGuardedApp(options: SigilGuardOptions): Promise<INestApplication> {
-  @Module({ imports: [SigilGuardModule.forRoot(options)], controllers: [ProbeController, DeskController] })
+export async function createGuardedApp(
+  options: SigilGuardOptions,
+  beforeInit?: (app: INestApplication) => void,
+): Promise<INestApplication> {
+  return createGuardedAppWith(SigilGuardModule.forRoot(options), beforeInit);
+}
+
+/** The same resource server around a guard module built some other way (forRootAsync). */
+export async function createGuardedAppWith(
+  guardModule: DynamicModule,
+  beforeInit?: (app: INestApplication) => void,
+): Promise<INestApplication> {
+  @Module({ imports: [guardModule], controllers: [ProbeController, DeskController] })
   class ProbeModule {}
   const app = await NestFactory.create(ProbeModule, { logger: false, abortOnError: false });
+  beforeInit?.(app);
   await app.init();
   return app;
 }
