@@ -179,7 +179,10 @@ export class SessionService {
         return { kind: "invalid" as const, reason: "revoked" };
       }
       if (token.used_at !== null) {
+        // A grace of 0 is none: a replay stamped no later than the rotation (same millisecond, or
+        // an instance whose clock lags) must not pass as a lost response.
         const withinGrace =
+          lifetimes.refreshReuseGrace > 0 &&
           p.now.getTime() - new Date(token.used_at).getTime() <= lifetimes.refreshReuseGrace * 1000;
         const [child] = token.replaced_by_id
           ? await manager.query(`SELECT used_at FROM refresh_tokens WHERE id = $1`, [token.replaced_by_id])
