@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import { fetchJson, UpstreamRequestError } from "../http/fetch-json.js";
 import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
-import { parseRevocations } from "./parse-revocations.js";
+import { parseRevocations, type RevocationPage } from "./parse-revocations.js";
+
+// Catching up after an outage: pages read back to back in one poll before yielding to the timer.
+const MAX_PAGES_PER_POLL = 20;
 
 /**
  * Revoked sessions, learnt by polling the issuer's revocation feed every `intervalMs` (one poll
@@ -67,30 +70,21 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
     return this.revoked.has(sid);
   }
 
+  /**
+   * Reads pages until one comes back empty: only then is the guard caught up, and only then is
+   * freshness renewed (a feed that keeps us behind ends in 503, as an unreachable one does).
+   */
   private async poll(): Promise<void> {
     const feed = this.options.revocations!;
-    // Freshness dates from when the question was asked, not when the answer came.
-    const askedAt = performance.now();
-    const url = this.cursor === undefined ? feed.url : withCursor(feed.url, this.cursor);
-    this.polls += 1;
     try {
-      const page = parseRevocations(
-        await fetchJson({
-          url,
-          headers: { authorization: this.authorization! },
-          timeoutMs: this.options.fetchTimeoutMs,
-        }),
-      );
-      const nowMs = this.nowMs();
-      // Kept past expiresAt by the clock tolerance, as long as the guard would still accept a token.
-      const grace = this.options.clockToleranceSeconds * 1000;
-      for (const { sid, expiresAtMs } of page.revoked) {
-        const until = expiresAtMs + grace;
-        if (until > nowMs) this.revoked.set(sid, Math.max(until, this.revoked.get(sid) ?? 0));
+      for (let page = 0; page < MAX_PAGES_PER_POLL && !this.stopped; page += 1) {
+        // Freshness dates from when the question was asked, not when the answer came.
+        const askedAt = performance.now();
+        if (this.readPage(await this.fetchPage()) === 0) {
+          this.markFresh(askedAt + feed.maxStalenessMs - performance.now());
+          break;
+        }
       }
-      for (const [sid, until] of this.revoked) if (until <= nowMs) this.revoked.delete(sid);
-      this.cursor = page.cursor;
-      this.markFresh(askedAt + feed.maxStalenessMs - performance.now());
       if (this.failing) this.logger.log("revocation feed answering again");
       this.failing = false;
     } catch (error) {
@@ -101,6 +95,32 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
       if (!this.failing) this.logger.warn(`revocation feed poll failed: ${describe(error)}`);
       this.failing = true;
     }
+  }
+
+  private async fetchPage(): Promise<RevocationPage> {
+    const feed = this.options.revocations!;
+    this.polls += 1;
+    return parseRevocations(
+      await fetchJson({
+        url: this.cursor === undefined ? feed.url : withCursor(feed.url, this.cursor),
+        headers: { authorization: this.authorization! },
+        timeoutMs: this.options.fetchTimeoutMs,
+      }),
+    );
+  }
+
+  /** Records a page's revocations, forgets expired ones, advances the cursor; returns the count. */
+  private readPage(page: RevocationPage): number {
+    const nowMs = this.nowMs();
+    // Kept past expiresAt by the clock tolerance, as long as the guard would still accept a token.
+    const grace = this.options.clockToleranceSeconds * 1000;
+    for (const { sid, expiresAtMs } of page.revoked) {
+      const until = expiresAtMs + grace;
+      if (until > nowMs) this.revoked.set(sid, Math.max(until, this.revoked.get(sid) ?? 0));
+    }
+    for (const [sid, until] of this.revoked) if (until <= nowMs) this.revoked.delete(sid);
+    this.cursor = page.cursor;
+    return page.revoked.length;
   }
 
   private markFresh(forMs: number): void {
