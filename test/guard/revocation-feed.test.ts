@@ -57,6 +57,23 @@ describe("revocation feed", () => {
     await get(issuer.sign({ sid: "sess-old" })).expect(401);
   });
 
+  it("catches up page after page in one poll (the auth-api answers 1000 at a time)", async () => {
+    issuer.feed.pageSize = 2;
+    for (let i = 0; i < 7; i += 1) issuer.revoke(`sess-${i}`);
+    const { get, app } = await start();
+    expect(app.get(SigilGuardHealth).status().revocations.revokedSessions).toBe(7);
+    for (let i = 0; i < 7; i += 1) await get(issuer.sign({ sid: `sess-${i}` })).expect(401);
+  });
+
+  it("starts over from the full window when the issuer refuses its cursor (400)", async () => {
+    const { get } = await start();
+    issuer.feed.rejectCursors = true;
+    const token = issuer.sign({ sid: "sess-lost-cursor" });
+    issuer.revoke("sess-lost-cursor");
+    await waitFor(async () => (await get(token)).status === 401);
+    await get(issuer.sign({ sid: "sess-other" })).expect(200);
+  });
+
   it("authenticates to the feed with form-encoded client credentials over HTTP Basic (RFC 6749 §2.3.1)", async () => {
     await start();
     const expected = Buffer.from(`${issuer.clientId}:${encodeURIComponent(issuer.clientSecret)}`).toString(

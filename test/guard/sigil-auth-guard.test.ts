@@ -128,6 +128,16 @@ describe("SigilAuthGuard over HTTP", () => {
     await expectInvalidToken(`Bearer ${token}`, `/me?cursor=1&jwt=${token}`);
   });
 
+  it("the token cache matches whole tokens: a forgery ending like a cached token is refused", async () => {
+    const victim = issuer.sign({ scope: "orders:write" });
+    await http().post("/orders").set("Authorization", `Bearer ${victim}`).expect(201);
+    // Masked tokens in logs often show their last characters; those alone must not be enough.
+    const [header, , signature] = victim.split(".");
+    const forged = `${header}.${b64({ sub: "x" })}.${"A".repeat(signature!.length - 12)}${signature!.slice(-12)}`;
+    await expectInvalidToken(`Bearer ${forged}`);
+    await expectInvalidToken(`Bearer x${victim.slice(-40)}`);
+  });
+
   it("403 insufficient_scope naming the required scopes in WWW-Authenticate", async () => {
     const viewer = issuer.sign({ address: VIEWER, scope: "positions:read" });
     await http().get("/positions").set("Authorization", `Bearer ${viewer}`).expect(200, { address: VIEWER });

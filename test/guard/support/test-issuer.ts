@@ -47,7 +47,15 @@ export class TestIssuer {
   signer: SigningKey;
   readonly published = new Map<string, SigningKey>();
   readonly jwks = { mode: "up" as EndpointMode, requests: 0 };
-  readonly feed = { mode: "up" as EndpointMode, requests: 0, lastAuthorization: "" as string | undefined };
+  readonly feed = {
+    mode: "up" as EndpointMode,
+    requests: 0,
+    lastAuthorization: "" as string | undefined,
+    /** Revocations per answer, like the auth-api's page of 1000. */
+    pageSize: 1000,
+    /** Answer 400 to any cursor, as an issuer that lost its cursors would. */
+    rejectCursors: false,
+  };
   private readonly revocations: Revocation[] = [];
   private seq = 0;
 
@@ -162,12 +170,18 @@ export class TestIssuer {
       }
       const after = url.searchParams.get("after");
       const since = after === null ? 0 : Number(after);
-      if (!Number.isInteger(since) || since < 0) return json(response, 400, { error: "invalid_request" });
+      if (!Number.isInteger(since) || since < 0 || (after !== null && this.feed.rejectCursors)) {
+        return json(response, 400, { error: "invalid_request", message: "after must be a cursor" });
+      }
+      const page = this.revocations.filter((r) => r.seq > since).slice(0, this.feed.pageSize);
       return json(response, 200, {
-        revocations: this.revocations
-          .filter((r) => r.seq > since)
-          .map(({ sid, revokedAt, expiresAt }) => ({ sid, revokedAt, expiresAt })),
-        cursor: String(this.seq),
+        revocations: page.map(({ sid, revokedAt, expiresAt }) => ({
+          sid,
+          revokedAt,
+          expiresAt,
+          reason: "logout",
+        })),
+        cursor: String(page.at(-1)?.seq ?? since),
       });
     }
     json(response, 404, { error: "not_found" });
