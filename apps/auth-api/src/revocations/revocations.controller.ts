@@ -6,6 +6,8 @@ import { DataSource, MoreThan } from "typeorm";
 import { ClientAuthenticated } from "../access/route-policy.js";
 
 const PAGE = 1000;
+/** Largest Postgres bigint: revocation ids never exceed it. */
+const MAX_CURSOR = 9_223_372_036_854_775_807n;
 
 /** The ordered feed of revoked sessions that resource servers poll (libs/guard). */
 @ApiTags("revocations")
@@ -23,7 +25,8 @@ export class RevocationsController {
     description: "cursor of the previous page; omitted: all still relevant",
   })
   async list(@Query("after") after?: string) {
-    if (after !== undefined && !/^\d{1,19}$/.test(after))
+    // 19 digits can still exceed Postgres bigint, which the database would answer with an error.
+    if (after !== undefined && !(/^\d{1,19}$/.test(after) && BigInt(after) <= MAX_CURSOR))
       throw new InvalidRequestError("after must be a cursor");
     const repository = this.dataSource.getRepository(RevocationEntity);
     const rows = await repository.find({
