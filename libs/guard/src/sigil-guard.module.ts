@@ -37,10 +37,13 @@ const PROVIDERS: Provider[] = [
  * Protects every route of a resource server with Sigil access tokens, verified offline against
  * the issuer's JWKS, with sessions checked against its revocation feed. Import it once, in the
  * root module. Boot waits for the first JWKS and feed answers but does not fail without them:
- * protected routes answer 503 until they arrive.
+ * protected routes answer 503 until they arrive. Its error filter is an APP_FILTER, which a
+ * catch-all set with `app.useGlobalFilters` overrides: such a filter should map
+ * `GUARD_ERROR_STATUS` (the challenge headers are set by the guard either way).
  */
 @Module({})
 export class SigilGuardModule {
+  /** The guard for options known at import time (validated now: a bad option stops the boot). */
   static forRoot(options: SigilGuardOptions): DynamicModule {
     return {
       module: SigilGuardModule,
@@ -49,6 +52,7 @@ export class SigilGuardModule {
     };
   }
 
+  /** The guard for options built by a factory from other providers (e.g. a config service). */
   static forRootAsync({ imports, inject, useFactory }: SigilGuardAsyncOptions): DynamicModule {
     return {
       module: SigilGuardModule,
