@@ -169,6 +169,6 @@ describe("example venue behind libs/guard", () => {
       async () => (await http().get("/positions").set("Authorization", `Bearer ${token}`)).status === 401,
       { timeoutMs: 3000 },
     );
-    expect(waited).toBeLessThanOrEqual(1000 + 300);
+    expect(waited).toBeLessThanOrEqual(1000 + 500);
   });
 });

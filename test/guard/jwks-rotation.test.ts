@@ -41,7 +41,6 @@ describe("JWKS caching, refetch and rotation", () => {
 
   it("B10: an unknown kid causes one refetch and is accepted when the issuer now publishes it", async () => {
     const get = await start();
-    await sleep(COOLDOWN_MS + 20);
     const rotated = issuer.publishNewKey();
     const before = issuer.jwks.requests;
     await get(issuer.sign({ key: rotated })).expect(200);
@@ -51,7 +50,6 @@ describe("JWKS caching, refetch and rotation", () => {
 
   it("an unknown kid the issuer does not publish costs one refetch, then 401", async () => {
     const get = await start();
-    await sleep(COOLDOWN_MS + 20);
     const before = issuer.jwks.requests;
     const response = await get(issuer.sign({ key: generateSigningKey({ now: new Date() }) })).expect(401);
     expect(response.body.error).toBe("invalid_token");
@@ -60,19 +58,18 @@ describe("JWKS caching, refetch and rotation", () => {
   });
 
   it("B2: a burst of 100 bogus kids causes at most one refetch", async () => {
-    // A cooldown longer than the burst takes to send (supertest opens a connection per request).
-    const get = await start({ jwksCooldownMs: 1500 });
-    await sleep(1520);
+    // A cooldown far longer than the burst takes, however loaded the machine running the test.
+    const get = await start({ jwksCooldownMs: 60_000 });
     const before = issuer.jwks.requests;
     const bogus = Array.from({ length: 100 }, () =>
       issuer.sign({ key: generateSigningKey({ now: new Date() }) }),
     );
     const responses = await Promise.all(bogus.map((token) => get(token)));
     expect(responses.map((r) => r.status)).toEqual(Array(100).fill(401));
-    expect(issuer.jwks.requests - before).toBeLessThanOrEqual(1);
+    expect(issuer.jwks.requests - before).toBe(1);
     // And a second wave inside the cooldown costs nothing more.
     await Promise.all(bogus.slice(0, 20).map((token) => get(token).expect(401)));
-    expect(issuer.jwks.requests - before).toBeLessThanOrEqual(1);
+    expect(issuer.jwks.requests - before).toBe(1);
   });
 
   it("B10: rotation published before use causes no spurious 401 under load", async () => {
@@ -116,7 +113,6 @@ describe("JWKS caching, refetch and rotation", () => {
   it("JWKS failing with keys cached: known keys still verify; an unknown kid is 503, not 401", async () => {
     const get = await start();
     issuer.jwks.mode = "error";
-    await sleep(COOLDOWN_MS + 20);
     await get(issuer.sign()).expect(200);
     const rotated = issuer.publishNewKey();
     const response = await get(issuer.sign({ key: rotated })).expect(503);

@@ -18,7 +18,8 @@ export class JwksCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger("SigilGuard");
   private keys = new Map<string, KeyObject>();
   private inFlight: Promise<boolean> | undefined;
-  private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  /** Monotonic time of the last fetch an unknown kid caused (background ones do not count). */
+  private lastOnDemandAt = Number.NEGATIVE_INFINITY;
   private lastAttemptFailed = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -59,7 +60,9 @@ export class JwksCache implements OnModuleInit, OnModuleDestroy {
   /** Refetches unless a fetch is under way (then waits for it) or the cooldown has not passed. */
   async refetch(): Promise<JwksRefetch> {
     if (this.inFlight) return (await this.inFlight) ? "refreshed" : "failed";
-    if (performance.now() - this.lastAttemptAt < this.options.jwksCooldownMs) return "throttled";
+    const now = performance.now();
+    if (now - this.lastOnDemandAt < this.options.jwksCooldownMs) return "throttled";
+    this.lastOnDemandAt = now;
     return (await this.refresh()) ? "refreshed" : "failed";
   }
 
@@ -71,7 +74,6 @@ export class JwksCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async fetchKeys(): Promise<boolean> {
-    this.lastAttemptAt = performance.now();
     this.fetches += 1;
     try {
       const document = await fetchJson({ url: this.options.jwksUrl, timeoutMs: this.options.fetchTimeoutMs });
