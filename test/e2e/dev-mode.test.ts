@@ -75,6 +75,7 @@ describe("npm start (sigil dev)", () => {
       SIGIL_DATA_DIR: dataDir,
       PORT: String(await freePort()),
       SIGIL_DEV_CHAIN_PORT: String(await freePort()),
+      SIGIL_DEV_VENUE_PORT: String(await freePort()),
       DATABASE_URL: "",
     };
     delete process.env.DATABASE_URL;
@@ -129,6 +130,11 @@ describe("npm start (sigil dev)", () => {
       );
       expect(roles.roles.map((r: { name: string }) => r.name)).toEqual(["TRADER"]);
       expect(roles.block.number).toMatch(/^\d+$/);
+
+      // The example venue trusts the dev service: public health answers, a guarded route wants a token.
+      const venue = `http://127.0.0.1:${env.SIGIL_DEV_VENUE_PORT}`;
+      expect((await fetch(`${venue}/health`)).status).toBe(200);
+      expect((await fetch(`${venue}/positions`)).status).toBe(401);
     } finally {
       expect(await first.stop()).toBe(0);
     }

@@ -1,10 +1,11 @@
 import { ChainClients, DEV_CHAIN_ID, devAccount, DevAccountIndex, readAccess } from "@sigil/chain";
 import { createDataSource, describeDatabase } from "@sigil/persistence";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { ensureDevContracts } from "../dev/ensure-dev-contracts.js";
 import { reconcileDevDatabase } from "../dev/reconcile-dev-database.js";
 import { repoRoot } from "../dev/repo-root.js";
-import { startAuthApi } from "../dev/start-auth-api.js";
+import { startService } from "../dev/start-service.js";
 import { startDevChain } from "../dev/start-dev-chain.js";
 
 const DATABASE_OUTCOME = {
@@ -43,8 +44,15 @@ export async function dev(): Promise<void> {
     const chains = [
       { chainId: DEV_CHAIN_ID, name: "dev", rpcUrls: [chain.url], registry: deployment.registry },
     ];
-    const api = await startAuthApi({
-      url: `http://${host}:${port}`,
+    // The example venue authenticates to Sigil with a client secret made fresh for this run.
+    const venueClient = { id: "example-venue", secret: randomBytes(24).toString("hex") };
+    const venuePort = Number(process.env.SIGIL_DEV_VENUE_PORT ?? 3001);
+    const issuer = `http://${host}:${port}`;
+    const api = await startService({
+      name: "auth-api",
+      main: "apps/auth-api/src/main.js",
+      readyPath: "/health/ready",
+      url: issuer,
       env: {
         ...process.env,
         SIGIL_ENV: "development",
@@ -52,9 +60,33 @@ export async function dev(): Promise<void> {
         PORT: String(port),
         SIGIL_DATA_DIR: dataDir,
         SIGIL_CHAINS: JSON.stringify(chains),
+        SIGIL_RESOURCE_CLIENTS: JSON.stringify([venueClient]),
       },
     });
-    stopApi = api.stop;
+    const venue = await startService({
+      name: "example-venue",
+      main: "apps/example-venue/src/main.js",
+      readyPath: "/health",
+      url: `http://${host}:${venuePort}`,
+      env: {
+        ...process.env,
+        HOST: host,
+        PORT: String(venuePort),
+        SIGIL_ISSUER: issuer,
+        SIGIL_AUDIENCE: "urn:sigil:venue",
+        SIGIL_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        SIGIL_REVOCATIONS_URL: `${issuer}/v1/revocations`,
+        VENUE_CLIENT_ID: venueClient.id,
+        VENUE_CLIENT_SECRET: venueClient.secret,
+      },
+    }).catch(async (error: unknown) => {
+      await api.stop();
+      throw error;
+    });
+    stopApi = async () => {
+      await venue.stop();
+      await api.stop();
+    };
 
     const accounts = await describeAccounts(
       new ChainClients(chains.map((c) => ({ ...c, timeoutMs: 5_000 }))),
@@ -68,7 +100,8 @@ export async function dev(): Promise<void> {
         `             AccessRegistry ${deployment.registry}`,
         `             Governor ${deployment.governor}  Timelock ${deployment.timelock}  Token ${deployment.token}`,
         `  database   ${kind === "pglite" ? "PGlite" : "PostgreSQL"} at ${location} (${DATABASE_OUTCOME[outcome]})`,
-        `  auth-api   http://${host}:${port}  (readiness: http://${host}:${port}/health/ready)`,
+        `  auth-api   ${issuer}  (readiness: ${issuer}/health/ready, API docs: ${issuer}/docs)`,
+        `  venue      http://${host}:${venuePort}  example resource server trusting Sigil tokens (libs/guard)`,
         "  accounts   Hardhat's default mnemonic; roles read on-chain now:",
         ...accounts.map((line) => `    ${line}`),
         "",
@@ -80,6 +113,7 @@ export async function dev(): Promise<void> {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
       api.process.once("exit", () => resolve());
+      venue.process.once("exit", () => resolve());
     });
   } finally {
     await stopApi();

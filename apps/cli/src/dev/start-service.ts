@@ -2,47 +2,53 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { repoRoot } from "./repo-root.js";
 
-export interface StartAuthApiParameters {
+export interface StartServiceParameters {
+  /** Name for messages ("auth-api"). */
+  name: string;
+  /** Entry point under dist/, e.g. `apps/auth-api/src/main.js`. */
+  main: string;
   env: Record<string, string | undefined>;
+  /** Base URL the service will answer on. */
   url: string;
+  /** Path that answers 200 once the service is ready. */
+  readyPath: string;
   timeoutMs?: number;
 }
 
-export interface RunningAuthApi {
+export interface RunningService {
   process: ChildProcess;
-  /** The readiness report once the service answered 200 on /health/ready. */
-  readiness: unknown;
   stop(): Promise<void>;
 }
 
-/** Starts the built auth-api (dist/) as a child process and waits until it reports ready. */
-export async function startAuthApi({
-  env,
-  url,
-  timeoutMs = 60_000,
-}: StartAuthApiParameters): Promise<RunningAuthApi> {
-  const main = path.join(repoRoot(), "dist", "apps", "auth-api", "src", "main.js");
-  const child = spawn(process.execPath, ["--enable-source-maps", main], { env, stdio: "inherit" });
+/** Starts a built service (dist/) as a child process and waits until its ready path answers 200. */
+export async function startService(p: StartServiceParameters): Promise<RunningService> {
+  const main = path.join(repoRoot(), "dist", p.main);
+  const child = spawn(process.execPath, ["--enable-source-maps", main], { env: p.env, stdio: "inherit" });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
     });
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + (p.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`auth-api exited with code ${child.exitCode} during start-up`);
-    try {
-      const response = await fetch(`${url}/health/ready`);
-      if (response.ok) return { process: child, readiness: await response.json(), stop };
-    } catch {
-      // not listening yet
-    }
+      throw new Error(`${p.name} exited with code ${child.exitCode} during start-up`);
+    if (await answers(`${p.url}${p.readyPath}`)) return { process: child, stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`auth-api was not ready on ${url} within ${timeoutMs} ms`);
+      throw new Error(`${p.name} was not ready on ${p.url} within ${p.timeoutMs ?? 60_000} ms`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch (error) {
+    // Only "nothing listens yet" means wait; anything else is a bug to surface.
+    if (error instanceof TypeError && error.message === "fetch failed") return false;
+    throw error;
   }
 }
