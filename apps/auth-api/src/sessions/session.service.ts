@@ -15,7 +15,7 @@ import { AuditService } from "../audit/audit.service.js";
 import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import type { TokenResponse } from "./token-response.js";
-import { updateReturning } from "./update-returning.js";
+import { RECORD_LOGIN_SQL } from "./record-login.sql.js";
 
 /** Who is asking, for grant and audit records. */
 export interface RequestContext {
@@ -76,7 +76,7 @@ export class SessionService {
     return session;
   }
 
-  /** Consumes the nonce and records session, first refresh token, grant and audit event at once. */
+  /** Consumes the nonce and records session, first refresh token, grant and audit event at once (G1). */
   async createLoginSession(p: CreateLoginSessionParameters): Promise<TokenResponse> {
     const { lifetimes } = this.config;
     const sessionId = randomUUID();
@@ -85,65 +85,42 @@ export class SessionService {
     const idleExpiresAt = addSeconds(p.now, lifetimes.refreshIdle);
     const access = this.signAccess({ subject: p.subject, sessionId, scopes: p.grantedScopes, now: p.now });
 
-    await this.dataSource.transaction(async (manager) => {
-      const consumed = await updateReturning<{ nonce: string }>(
-        manager,
-        `UPDATE nonces SET consumed_at = $2 WHERE nonce = $1 AND consumed_at IS NULL AND expires_at > $2 RETURNING nonce`,
-        [p.nonce, p.now],
-      );
-      if (consumed.length === 0) {
-        const [row] = await manager.query(`SELECT consumed_at FROM nonces WHERE nonce = $1`, [p.nonce]);
-        throw row?.consumed_at
-          ? new NonceUsedError("this nonce has already been used to sign in")
-          : new NonceExpiredError("this nonce has expired");
-      }
-      await manager.getRepository(SessionEntity).insert({
-        id: sessionId,
-        subject: p.subject,
-        address: p.address,
-        chainId: p.chainId,
+    const roles = p.access.roles.map(({ id, name, scopes }) => ({ id, name, scopes }));
+    const [{ created }] = (await this.dataSource.query(RECORD_LOGIN_SQL, [
+      p.nonce,
+      p.now,
+      sessionId,
+      p.subject,
+      p.address,
+      p.chainId,
+      p.walletKind,
+      p.grantedScopes,
+      p.requestedScopes ?? null,
+      idleExpiresAt,
+      absoluteExpiresAt,
+      p.context.clientAddress,
+      p.context.userAgent,
+      p.login?.message ?? null,
+      p.login?.signature ?? null,
+      refresh.hash,
+      JSON.stringify(roles),
+      p.access.block.number.toString(),
+      p.access.block.hash,
+      new Date(access.claims.exp * 1000),
+      p.context.requestId,
+      JSON.stringify({
+        sessionId,
         walletKind: p.walletKind,
         scopes: p.grantedScopes,
-        requestedScopes: p.requestedScopes ?? null,
-        createdAt: p.now,
-        lastUsedAt: p.now,
-        idleExpiresAt,
-        absoluteExpiresAt,
-        revokedAt: null,
-        revokedReason: null,
-        clientAddress: p.context.clientAddress,
-        userAgent: p.context.userAgent,
-        loginMessage: p.login?.message ?? null,
-        loginSignature: p.login?.signature ?? null,
-      });
-      await manager.getRepository(RefreshTokenEntity).insert({
-        sessionId,
-        tokenHash: refresh.hash,
-        parentId: null,
-        createdAt: p.now,
-        expiresAt: idleExpiresAt,
-      });
-      await this.recordGrant(manager, {
-        method: "siwe",
-        sessionId,
-        subject: p.subject,
-        requestedScopes: p.requestedScopes,
-        grantedScopes: p.grantedScopes,
-        access: p.access,
-        context: p.context,
-        now: p.now,
-        expiresAt: new Date(access.claims.exp * 1000),
-      });
-      await this.audit.record(manager, {
-        type: "login",
-        outcome: "success",
-        subject: p.subject,
-        chainId: p.chainId,
-        requestId: p.context.requestId,
-        occurredAt: p.now,
-        data: { sessionId, walletKind: p.walletKind, scopes: p.grantedScopes, block: blockOf(p.access) },
-      });
-    });
+        block: blockOf(p.access),
+      }),
+    ])) as [{ created: number }];
+    if (created !== 1) {
+      const [row] = await this.dataSource.query(`SELECT consumed_at FROM nonces WHERE nonce = $1`, [p.nonce]);
+      throw row?.consumed_at
+        ? new NonceUsedError("this nonce has already been used to sign in")
+        : new NonceExpiredError("this nonce has expired");
+    }
     return this.tokenResponse({ access, refreshToken: refresh.token, sessionId, subject: p.subject });
   }
 
