@@ -87,6 +87,10 @@ describe("SigilAuthGuard over HTTP", () => {
     await expectInvalidToken(`Bearer ${issuer.sign({ claims: { sub: "did:web:example.com" } })}`);
   });
 
+  it("B9: refuses a DPoP-bound token presented as a bearer token (no proof checking yet)", async () => {
+    await expectInvalidToken(`Bearer ${issuer.sign({ claims: { cnf: { jkt: "a".repeat(43) } } })}`);
+  });
+
   it('B1: refuses alg "none"', async () => {
     const iat = Math.floor(Date.now() / 1000);
     const body = {

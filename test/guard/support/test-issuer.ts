@@ -24,7 +24,7 @@ export interface SignParameters {
   key?: SigningKey;
   ttlSeconds?: number;
   now?: Date;
-  claims?: Partial<Pick<AccessTokenClaims, "iss" | "aud" | "sub" | "act">>;
+  claims?: Partial<Pick<AccessTokenClaims, "iss" | "aud" | "sub" | "act" | "cnf">>;
 }
 
 interface Revocation {

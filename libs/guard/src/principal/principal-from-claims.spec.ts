@@ -33,6 +33,10 @@ describe("principalFromClaims", () => {
     expect(principal.scopes.has("sigil:admin")).toBe(false);
   });
 
+  it("B9: refuses a DPoP-bound token, whose proof it cannot check", () => {
+    expect(() => principalFromClaims(claims({ cnf: { jkt: "thumbprint" } }))).toThrow(/DPoP/);
+  });
+
   it.each([
     "did:web:example.com",
     `eip155:0:${ADDRESS}`,
