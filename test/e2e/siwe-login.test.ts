@@ -375,6 +375,23 @@ describe("Sign-In with Ethereum over HTTP", () => {
       });
     });
 
+    it("A9: an ERC-6492 session is re-checked on refresh and keeps working while the wallet stays undeployed", async () => {
+      const name = label();
+      const wallet = await predictWallet(sigil.chain, factory, DevAccountIndex.trader, name);
+      const signedIn = await signInFor(api, {
+        address: wallet,
+        signer: trader,
+        wrap: (signature) => wrap6492(factory, DevAccountIndex.trader, name, signature),
+      });
+      expect(signedIn.status).toBe(200);
+      const refreshed = await api
+        .post("/v1/auth/refresh")
+        .send({ refresh_token: signedIn.body.refresh_token });
+      expect(refreshed.status).toBe(200);
+      await api.get("/v1/me").set(bearer(refreshed.body.access_token)).expect(200);
+      expect(await sigil.chain.publicClient.getCode({ address: wallet })).toBeUndefined();
+    });
+
     it("A9: a 1271 wallet whose owner changed fails on refresh with invalid_grant, and its session is revoked", async () => {
       await withChainSnapshot(async () => {
         const wallet = await deployWallet(sigil.chain, factory, DevAccountIndex.trader, label());
