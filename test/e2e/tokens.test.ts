@@ -473,6 +473,20 @@ describe("tokens and sessions over HTTP", () => {
     });
   });
 
+  it("D1: with the chain RPC down, refresh answers 503 rpc_unavailable and the refresh token is not spent", async () => {
+    const tokens = await tokensFor(api, trader);
+    await sigil.chain.pause();
+    let during: Response;
+    try {
+      ({ result: during } = await captureOutput(() => refresh(tokens.refresh_token)));
+    } finally {
+      await sigil.chain.resume();
+    }
+    expectError(during, 503, "rpc_unavailable");
+    const after = await refresh(tokens.refresh_token);
+    expect([after.status, after.body.scope]).toEqual([200, "orders:read orders:write positions:read"]);
+  });
+
   it("A11: refresh tokens are stored only as hashes: no table holds one, and only the login and refresh responses show them", async () => {
     const login = await tokensFor(api, trader);
     const rotated = await refresh(login.refresh_token);
