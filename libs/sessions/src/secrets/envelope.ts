@@ -31,7 +31,8 @@ export interface OpenParameters {
 /** Reverses {@link seal}; throws when the KEK, the context or any byte differs. */
 export function open({ kek, sealed, context }: OpenParameters): Buffer {
   assertKek(kek);
-  if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw new Error("sealed data is malformed");
+  if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION)
+    throw new Error("sealed data is malformed");
   const iv = sealed.subarray(1, 1 + IV_BYTES);
   const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
   const decipher = createDecipheriv("aes-256-gcm", kek, iv);
