@@ -472,12 +472,29 @@ describe("Sign-In with Ethereum over HTTP", () => {
       const limitedApi = await listen(
         await sigil.createInstance({ SIGIL_AUTH_RATE_LIMIT_IP: "1000", SIGIL_AUTH_RATE_LIMIT_ADDRESS: "2" }),
       );
-      expect((await signInFor(limitedApi, { address: trader.address, signer: trader })).status).toBe(200);
-      expect((await signInFor(limitedApi, { address: trader.address, signer: trader })).status).toBe(200);
-      const third = await signInFor(limitedApi, { address: trader.address, signer: trader });
+      // Messages built by the client (GET /nonce), so only the login budget is spent.
+      const selfBuilt = async () => {
+        const message = siweMessage({ address: trader.address, nonce: await bareNonce(limitedApi) });
+        return login(limitedApi, message, await trader.signMessage({ message }));
+      };
+      expect((await selfBuilt()).status).toBe(200);
+      expect((await selfBuilt()).status).toBe(200);
+      const third = await selfBuilt();
       expectError(third, 429, "rate_limited");
       expect(Number(third.headers["retry-after"])).toBeGreaterThanOrEqual(1);
       expect((await signInFor(limitedApi, { address: viewer.address, signer: viewer })).status).toBe(200);
+    });
+
+    it("A12: challenges are limited per wallet address too, whatever the letter case", async () => {
+      const limitedApi = await listen(
+        await sigil.createInstance({ SIGIL_AUTH_RATE_LIMIT_IP: "1000", SIGIL_AUTH_RATE_LIMIT_ADDRESS: "2" }),
+      );
+      const ask = (address: string) =>
+        limitedApi.post("/v1/auth/challenge").send({ address, chainId: CHAIN_ID });
+      expect((await ask(viewer.address)).status).toBe(200);
+      expect((await ask(viewer.address.toLowerCase())).status).toBe(200);
+      expectError(await ask(viewer.address), 429, "rate_limited");
+      expect((await ask(noRole.address)).status).toBe(200);
     });
   });
 

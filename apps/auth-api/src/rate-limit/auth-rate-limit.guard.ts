@@ -9,21 +9,20 @@ const ADDRESS_LINE = /^[^\n]*\n(0x[0-9a-fA-F]{40})\n/;
 
 /**
  * Tighter limits on the sign-in routes (SECURITY-TESTS A12): per client address on every route,
- * and per wallet address on login. In memory per instance for now (rate-limiter-flexible).
+ * and per wallet address on challenge and on login (separate budgets, so one sign-in costs one of
+ * each). In memory per instance for now (rate-limiter-flexible).
  */
 @Injectable()
 export class AuthRateLimitGuard implements CanActivate {
   private readonly perIp: RateLimiterMemory;
-  private readonly perAddress: RateLimiterMemory;
+  private readonly perAddress: Record<"challenge" | "login", RateLimiterMemory>;
 
   constructor(private readonly config: AppConfig) {
     const { perIpPerMinute, perAddressPerMinute } = config.authRateLimit;
     this.perIp = new RateLimiterMemory({ keyPrefix: "auth-ip", points: perIpPerMinute, duration: 60 });
-    this.perAddress = new RateLimiterMemory({
-      keyPrefix: "auth-addr",
-      points: perAddressPerMinute,
-      duration: 60,
-    });
+    const perAddress = (route: string) =>
+      new RateLimiterMemory({ keyPrefix: `auth-addr-${route}`, points: perAddressPerMinute, duration: 60 });
+    this.perAddress = { challenge: perAddress("challenge"), login: perAddress("login") };
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,10 +31,17 @@ export class AuthRateLimitGuard implements CanActivate {
     if (this.config.authRateLimit.perIpPerMinute > 0) {
       await this.consume(this.perIp, request.ip ?? "unknown", response);
     }
-    const message = (request.body as { message?: unknown } | undefined)?.message;
-    const address = typeof message === "string" ? ADDRESS_LINE.exec(message)?.[1] : undefined;
+    const body = request.body as { message?: unknown; address?: unknown } | undefined;
+    // Challenge names the wallet in its body, login in the message's second line.
+    const [route, address] =
+      typeof body?.address === "string"
+        ? (["challenge", body.address] as const)
+        : ([
+            "login",
+            typeof body?.message === "string" ? ADDRESS_LINE.exec(body.message)?.[1] : undefined,
+          ] as const);
     if (address && this.config.authRateLimit.perAddressPerMinute > 0) {
-      await this.consume(this.perAddress, address.toLowerCase(), response);
+      await this.consume(this.perAddress[route], address.toLowerCase(), response);
     }
     return true;
   }
