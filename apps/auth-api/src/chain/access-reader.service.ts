@@ -1,5 +1,5 @@
 import { Injectable } from "@nestjs/common";
-import { type ChainClient, ChainClients, readAccess, toChainError } from "@sigil/chain";
+import { type ChainClient, ChainClients, readAccess, readLatestBlock } from "@sigil/chain";
 import type { AccessSnapshot, BlockRef } from "@sigil/core";
 import type { Address } from "viem";
 import { AppConfig } from "../config/app-config.js";
@@ -44,15 +44,7 @@ export class AccessReaderService {
     const now = Date.now();
     const cached = this.latest.get(chain.chainId);
     if (cached && now - cached.at < this.config.blockCacheMs) return cached.block;
-    const block = (async () => {
-      await chain.verifyChainId();
-      try {
-        const latest = await chain.client.getBlock({ blockTag: "latest" });
-        return { number: latest.number, hash: latest.hash };
-      } catch (error) {
-        throw toChainError({ error, chainId: chain.chainId, action: "reading the latest block" });
-      }
-    })();
+    const block = readLatestBlock(chain);
     this.latest.set(chain.chainId, { at: now, block });
     block.catch(() => this.latest.delete(chain.chainId));
     return block;

@@ -1,4 +1,4 @@
-import { type AccessSnapshot, type BlockRef, isSigilError, type Role, scopesForRoles } from "@sigil/core";
+import { type AccessSnapshot, type BlockRef, type Role, scopesForRoles } from "@sigil/core";
 import {
   type Abi,
   type Address,
@@ -13,6 +13,7 @@ import {
 import { accessRegistryAbi } from "../abi/generated/AccessRegistry.js";
 import type { ChainClient } from "../clients/chain-client.js";
 import { toChainError } from "../errors/to-chain-error.js";
+import { readLatestBlock } from "./read-latest-block.js";
 
 export interface ReadAccessParameters {
   chain: ChainClient;
@@ -32,7 +33,7 @@ export async function readAccess({ chain, address, at }: ReadAccessParameters): 
   const { registry } = chain.config;
   try {
     await chain.verifyChainId();
-    const block = at ?? (await latestBlock(chain.client));
+    const block = at ?? (await readLatestBlock(chain));
     const call = <F extends RegistryView>(
       functionName: F,
       args: ContractFunctionArgs<typeof accessRegistryAbi, "view", F>,
@@ -56,15 +57,8 @@ export async function readAccess({ chain, address, at }: ReadAccessParameters): 
     );
     return { address, roles, scopes: scopesForRoles(roles), block: { chainId: chain.chainId, ...block } };
   } catch (error) {
-    if (isSigilError(error)) throw error;
     throw toChainError({ error, chainId: chain.chainId, action: `reading access of ${address}`, registry });
   }
-}
-
-async function latestBlock(client: PublicClient): Promise<Omit<BlockRef, "chainId">> {
-  const block = await client.getBlock({ blockTag: "latest" });
-  if (block.hash === null) throw new Error("latest block has no hash");
-  return { number: block.number, hash: block.hash };
 }
 
 interface CallAtHashParameters<A extends Abi, F extends ContractFunctionName<A, "view">> {

@@ -1,4 +1,4 @@
-import { RegistryUnavailableError, RpcUnavailableError, type SigilError } from "@sigil/core";
+import { isSigilError, RegistryUnavailableError, RpcUnavailableError, type SigilError } from "@sigil/core";
 import { AbiDecodingZeroDataError, BaseError, ContractFunctionRevertedError, RpcRequestError } from "viem";
 
 export interface ToChainErrorParameters {
@@ -11,9 +11,11 @@ export interface ToChainErrorParameters {
 
 /**
  * Classifies a failed chain read: a missing or reverting registry is `registry_unavailable`, anything
- * else (refused connection, timeout, node error) is `rpc_unavailable`. Never "no roles".
+ * else (refused connection, timeout, node error) is `rpc_unavailable`. Never "no roles". An error
+ * that is already a Sigil error (e.g. `chain_id_mismatch`) is returned as it is.
  */
 export function toChainError({ error, chainId, action, registry }: ToChainErrorParameters): SigilError {
+  if (isSigilError(error)) return error;
   const details = { chainId, ...(registry ? { registry } : {}) };
   if (isRegistryFault(error)) {
     return new RegistryUnavailableError(`chain ${chainId}: no working AccessRegistry while ${action}`, {

@@ -1,4 +1,4 @@
-import { isSigilError, RegistryUnavailableError } from "@sigil/core";
+import { RegistryUnavailableError } from "@sigil/core";
 import type { ChainClient } from "../clients/chain-client.js";
 import { toChainError } from "../errors/to-chain-error.js";
 
@@ -28,7 +28,6 @@ export async function checkChain(chain: ChainClient): Promise<ChainStatus> {
     }
     return { chainId: chain.chainId, name, blockNumber: block.number, blockHash: block.hash, registry };
   } catch (error) {
-    if (isSigilError(error)) throw error;
     throw toChainError({ error, chainId: chain.chainId, action: "checking health", registry });
   }
 }
