@@ -9,6 +9,11 @@ export async function readLatestBlock(chain: ChainClient): Promise<Omit<BlockRef
     const block = await chain.client.getBlock({ blockTag: "latest" });
     return { number: block.number, hash: block.hash };
   } catch (error) {
-    throw toChainError({ error, chainId: chain.chainId, action: "reading the latest block" });
+    throw toChainError({
+      error,
+      chainId: chain.chainId,
+      action: "reading the latest block",
+      registry: chain.config.registry,
+    });
   }
 }
