@@ -69,12 +69,7 @@ export class OAuthController {
       };
     }
     const claims = this.verify(body.token, now);
-    if (!claims) return { active: false };
-    try {
-      await this.sessions.requireActive(claims.sid, now);
-    } catch {
-      return { active: false };
-    }
+    if (!claims || !(await this.sessions.findActive(claims.sid, now))) return { active: false };
     return { active: true, token_type: "access_token", ...claims };
   }
 
@@ -113,8 +108,6 @@ export class OAuthController {
       .getRepository(RefreshTokenEntity)
       .findOneBy({ tokenHash: hashRefreshToken(token) });
     if (!row || row.usedAt !== null || row.revokedAt !== null || row.expiresAt <= now) return undefined;
-    const session = await this.dataSource.getRepository(SessionEntity).findOneBy({ id: row.sessionId });
-    if (!session || session.revokedAt !== null || session.absoluteExpiresAt <= now) return undefined;
-    return session;
+    return this.sessions.findActive(row.sessionId, now);
   }
 }

@@ -65,14 +65,18 @@ export class SessionService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The live session `id`, or undefined when it is unknown, revoked or past its absolute limit. */
+  async findActive(id: string, now: Date): Promise<SessionEntity | undefined> {
+    // Only a real UUID reaches the uuid column (anything else would be a database error).
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    const session = await this.dataSource.getRepository(SessionEntity).findOneBy({ id });
+    return session && session.revokedAt === null && session.absoluteExpiresAt > now ? session : undefined;
+  }
+
   /** The live session `sid`, or `invalid_token` (revoked, expired or unknown). */
   async requireActive(sid: string, now: Date): Promise<SessionEntity> {
-    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sid)
-      ? await this.dataSource.getRepository(SessionEntity).findOneBy({ id: sid })
-      : null;
-    if (!session || session.revokedAt !== null || session.absoluteExpiresAt <= now) {
-      throw new InvalidTokenError("revoked", "the session of this token has ended");
-    }
+    const session = await this.findActive(sid, now);
+    if (!session) throw new InvalidTokenError("revoked", "the session of this token has ended");
     return session;
   }
 

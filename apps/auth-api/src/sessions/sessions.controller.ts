@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
 import { NotFoundError } from "@sigil/core";
 import { GrantEntity, SessionEntity } from "@sigil/persistence";
 import type { Request } from "express";
-import { DataSource, IsNull } from "typeorm";
+import { DataSource, IsNull, MoreThan } from "typeorm";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated } from "../access/route-policy.js";
 import { SessionService } from "./session.service.js";
@@ -44,7 +44,7 @@ export class SessionsController {
   @Authenticated()
   async list(@CurrentPrincipal() principal: Principal) {
     const rows = await this.dataSource.getRepository(SessionEntity).find({
-      where: { subject: principal.claims.sub, revokedAt: IsNull() },
+      where: { subject: principal.claims.sub, revokedAt: IsNull(), absoluteExpiresAt: MoreThan(new Date()) },
       order: { createdAt: "DESC" },
       take: 100,
     });
@@ -69,10 +69,8 @@ export class SessionsController {
   @Authenticated()
   @HttpCode(204)
   async remove(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
-    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
-      ? await this.dataSource.getRepository(SessionEntity).findOneBy({ id })
-      : null;
-    if (!session || session.subject !== principal.claims.sub || session.revokedAt !== null) {
+    const session = await this.sessions.findActive(id, new Date());
+    if (!session || session.subject !== principal.claims.sub) {
       throw new NotFoundError("no such session");
     }
     await this.sessions.revoke({
