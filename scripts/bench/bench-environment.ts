@@ -4,27 +4,16 @@ import { deployAccessStack, devAccount, DevAccountIndex, seedDemoRoles } from "@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { freePort } from "../../test/fixtures/free-port.js";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export const VENUE_CLIENT = { id: "bench-venue", secret: randomBytes(24).toString("hex") };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitFor(
   what: string,
