@@ -1,6 +1,7 @@
 import type { INestApplication } from "@nestjs/common";
 import { createApp, loadConfig } from "@sigil/auth-api";
 import { deployAccessStack, DevAccountIndex } from "@sigil/chain";
+import { randomBytes } from "node:crypto";
 import request from "supertest";
 import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
 import { type LocalChain, startLocalChain } from "../fixtures/local-chain.js";
@@ -20,6 +21,7 @@ describe("health and the error contract over HTTP", () => {
     database = await createTestDataSource();
     const config = loadConfig({
       SIGIL_ENV: "test",
+      SIGIL_KEK: randomBytes(32).toString("base64"),
       SIGIL_CHAINS: JSON.stringify([
         { chainId: 31337, name: "local", rpcUrls: [chain.url], registry, timeoutMs: 1000 },
       ]),
