@@ -5,6 +5,7 @@ import { AppConfig } from "./config/app-config.js";
 import { DatabaseModule } from "./database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { AuthModule } from "./auth/auth.module.js";
+import { MetricsModule } from "./metrics/metrics.module.js";
 
 /** The auth-api root module, built for one validated configuration. */
 @Module({})
@@ -16,7 +17,7 @@ export class AppModule {
       global: true,
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
-      imports: [DatabaseModule.forRoot(dataSource), ChainModule, HealthModule, AuthModule],
+      imports: [DatabaseModule.forRoot(dataSource), MetricsModule, ChainModule, HealthModule, AuthModule],
     };
   }
 }
