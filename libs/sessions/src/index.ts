@@ -7,3 +7,6 @@ export * from "./tokens/sign-access-token.js";
 export * from "./tokens/verify-access-token.js";
 export * from "./refresh/refresh-token.js";
 export * from "./secrets/envelope.js";
+export * from "./secrets/local-kek-provider.js";
+export * from "./secrets/secret-box.js";
+export * from "./secrets/weak-kek.js";

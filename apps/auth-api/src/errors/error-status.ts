@@ -37,6 +37,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   registry_unavailable: 503,
   chain_id_mismatch: 503,
   database_unavailable: 503,
+  secret_unsealable: 500,
+  signing_key_unavailable: 503,
 };
 
 /** Codes for errors Nest or Express raise themselves (routing, body parsing), by HTTP status. */

@@ -44,3 +44,13 @@ export class InternalError extends SigilError {
 export class ChainIdMismatchError extends SigilError {
   readonly code = "chain_id_mismatch";
 }
+
+/** Sealed data did not open: wrong or unknown key-encryption key, wrong context, or altered bytes. */
+export class SecretUnsealableError extends SigilError {
+  readonly code = "secret_unsealable";
+}
+
+/** No signing key can sign right now (keys not loaded yet, or every key retired). */
+export class SigningKeyUnavailableError extends SigilError {
+  readonly code = "signing_key_unavailable";
+}

@@ -1,3 +1,4 @@
+import { SecretUnsealableError } from "@sigil/core";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
 const VERSION = 1;
@@ -5,9 +6,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export interface SealParameters {
-  /** 32-byte key-encryption key. */
-  kek: Buffer;
-  plaintext: Buffer;
+  /** 32-byte AES key (a data key, or a local key-encryption key wrapping one). */
+  kek: Uint8Array;
+  plaintext: Uint8Array;
   /** Authenticated context (e.g. the key id): a ciphertext moved to another row fails to open. */
   context: string;
 }
@@ -23,24 +24,30 @@ export function seal({ kek, plaintext, context }: SealParameters): Buffer {
 }
 
 export interface OpenParameters {
-  kek: Buffer;
-  sealed: Buffer;
+  kek: Uint8Array;
+  sealed: Uint8Array;
   context: string;
 }
 
-/** Reverses {@link seal}; throws when the KEK, the context or any byte differs. */
+/** Reverses {@link seal}; throws {@link SecretUnsealableError} when the key, context or any byte differs. */
 export function open({ kek, sealed, context }: OpenParameters): Buffer {
   assertKek(kek);
   if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION)
-    throw new Error("sealed data is malformed");
+    throw new SecretUnsealableError("sealed data is malformed");
   const iv = sealed.subarray(1, 1 + IV_BYTES);
   const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
   const decipher = createDecipheriv("aes-256-gcm", kek, iv);
   decipher.setAAD(Buffer.from(context));
   decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch (cause) {
+    throw new SecretUnsealableError("sealed data did not authenticate (wrong key, context or bytes)", {
+      cause,
+    });
+  }
 }
 
-function assertKek(kek: Buffer): void {
+function assertKek(kek: Uint8Array): void {
   if (kek.length !== 32) throw new RangeError("the key-encryption key must be 32 bytes");
 }
