@@ -11,6 +11,10 @@ const CREATED_NAMES = [
   ...EXPECTED_SCHEMA.indexes.map((line) => /INDEX "([^"]+)"/.exec(line)?.[1] ?? ""),
 ];
 
+// Class names in timestamp order, as TypeORM records them.
+const MIGRATION_NAMES = PERSISTENCE_MIGRATIONS.map((migration) => migration.name);
+expect(MIGRATION_NAMES[0]).toBe("Initial1764288000000");
+
 describe("migrations: up, down, up", () => {
   let database: TestDataSource;
 
@@ -27,27 +31,20 @@ describe("migrations: up, down, up", () => {
   });
 
   it("up creates every table, column, CHECK, foreign key and index", async () => {
-    await expect(runMigrations(database.dataSource)).resolves.toEqual(
-      PERSISTENCE_MIGRATIONS.map((m) => m.name),
-    );
+    await expect(runMigrations(database.dataSource)).resolves.toEqual(MIGRATION_NAMES);
     await expect(inspectSchema(database.dataSource, TABLES)).resolves.toEqual(EXPECTED_SCHEMA);
     await expect(runMigrations(database.dataSource)).resolves.toEqual([]);
   });
 
   it("down removes everything up created", async () => {
-    await expect(revertAllMigrations(database.dataSource)).resolves.toEqual([
-      "SessionsRevocationsKeys1764300000000",
-      "Initial1764288000000",
-    ]);
+    // Every migration, newest first.
+    await expect(revertAllMigrations(database.dataSource)).resolves.toEqual(MIGRATION_NAMES.toReversed());
     await expect(findRelations(database.dataSource, CREATED_NAMES)).resolves.toEqual([]);
     await expect(database.dataSource.showMigrations()).resolves.toBe(true);
   });
 
   it("up again recreates the same schema", async () => {
-    await expect(runMigrations(database.dataSource)).resolves.toEqual([
-      "Initial1764288000000",
-      "SessionsRevocationsKeys1764300000000",
-    ]);
+    await expect(runMigrations(database.dataSource)).resolves.toEqual(MIGRATION_NAMES);
     await expect(inspectSchema(database.dataSource, TABLES)).resolves.toEqual(EXPECTED_SCHEMA);
     await expect(database.dataSource.showMigrations()).resolves.toBe(false);
   });

@@ -1,5 +1,7 @@
 import { AuditEventEntity } from "./audit-event.entity.js";
+import { ChainBlockEntity } from "./chain-block.entity.js";
 import { ChainCursorEntity } from "./chain-cursor.entity.js";
+import { ChainRoleEventEntity } from "./chain-role-event.entity.js";
 import { GrantEntity } from "./grant.entity.js";
 import { NonceEntity } from "./nonce.entity.js";
 import { RefreshTokenEntity } from "./refresh-token.entity.js";
@@ -17,4 +19,6 @@ export const PERSISTENCE_ENTITIES = [
   ChainCursorEntity,
   RevocationEntity,
   SigningKeyEntity,
+  ChainRoleEventEntity,
+  ChainBlockEntity,
 ] as const;

@@ -4,7 +4,7 @@ import { bigintTransformer } from "../transformers/bigint.transformer.js";
 import { SessionEntity } from "./session.entity.js";
 
 /** How a grant was obtained. */
-export type GrantMethod = "siwe" | "refresh" | "delegation" | "api_key";
+export type GrantMethod = "siwe" | "refresh" | "delegation" | "api_key" | "chain_sync";
 
 /**
  * One token issuance and why it was allowed: the roles read on chain at a recorded block, the
@@ -14,7 +14,7 @@ export type GrantMethod = "siwe" | "refresh" | "delegation" | "api_key";
 // The migration orders issued_at DESC for "latest grants of a subject"; TypeORM cannot express it.
 @Index("IDX_grants_subject_issued_at", ["subject", "issuedAt"])
 @Index("IDX_grants_session_id", ["sessionId"])
-@Check("CHK_grants_method", `"method" IN ('siwe', 'refresh', 'delegation', 'api_key')`)
+@Check("CHK_grants_method", `"method" IN ('siwe', 'refresh', 'delegation', 'api_key', 'chain_sync')`)
 export class GrantEntity {
   @PrimaryGeneratedColumn("uuid", { primaryKeyConstraintName: "PK_grants" })
   id!: string;

@@ -25,6 +25,10 @@ export class RevocationEntity {
   @Column({ name: "revoked_at", type: "timestamptz" })
   revokedAt!: Date;
 
+  /** Null: the session ended. Otherwise it lives on with only these scopes (chain role sync). */
+  @Column({ type: "text", array: true, nullable: true })
+  scopes!: string[] | null;
+
   /** When the last access token of the session expires: after that the entry is moot. */
   @Column({ name: "expires_at", type: "timestamptz" })
   expiresAt!: Date;
