@@ -7,5 +7,7 @@ export * from "./access/access-snapshot.js";
 export * from "./policy/scopes-for-roles.js";
 export * from "./policy/grant-scopes.js";
 export * from "./ports/chain-cursor-store.js";
+export * from "./chain-sync/role-event.js";
+export * from "./ports/role-event-store.js";
 export * from "./ports/key-encryption-key-provider.js";
 export * from "./errors/auth-errors.js";

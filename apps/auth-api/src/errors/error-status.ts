@@ -37,8 +37,10 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   registry_unavailable: 503,
   chain_id_mismatch: 503,
   database_unavailable: 503,
+  role_sync_stale: 503,
   secret_unsealable: 500,
   signing_key_unavailable: 503,
+  audit_chain_broken: 500,
 };
 
 /** Codes for errors Nest or Express raise themselves (routing, body parsing), by HTTP status. */

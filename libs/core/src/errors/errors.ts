@@ -54,3 +54,16 @@ export class SecretUnsealableError extends SigilError {
 export class SigningKeyUnavailableError extends SigilError {
   readonly code = "signing_key_unavailable";
 }
+
+/**
+ * Chain role sync has not confirmed this chain's roles recently enough: scope-bearing requests are
+ * refused (fail closed) rather than trusting allows that may have been revoked on-chain meanwhile.
+ */
+export class RoleSyncStaleError extends SigilError {
+  readonly code = "role_sync_stale";
+}
+
+/** `sigil audit verify` found an audit row whose hash or link does not match (edited, removed or moved). */
+export class AuditChainBrokenError extends SigilError {
+  readonly code = "audit_chain_broken";
+}
