@@ -10,3 +10,4 @@ export * from "./secrets/envelope.js";
 export * from "./secrets/local-kek-provider.js";
 export * from "./secrets/secret-box.js";
 export * from "./secrets/weak-kek.js";
+export * from "./keys/key-schedule.js";

@@ -1,5 +1,5 @@
 // Hand-made JWTs for the token attacks of SECURITY-TESTS B1-B3, built with node:crypto only.
-import { open } from "@sigil/sessions";
+import { LocalKekProvider, SecretBox } from "@sigil/sessions";
 import {
   createHmac,
   createPrivateKey,
@@ -21,14 +21,16 @@ export interface ServiceKey {
  * claim or header only: the refusal then proves the claim check, not the signature check.
  */
 export async function serviceSigningKey(dataSource: DataSource, kekBase64: string): Promise<ServiceKey> {
-  const [row]: { kid: string; private_key_encrypted: Buffer }[] = await dataSource.query(
-    `SELECT kid, private_key_encrypted FROM signing_keys
-      WHERE retired_at IS NULL AND activated_at IS NOT NULL ORDER BY activated_at DESC LIMIT 1`,
-  );
+  const [row]: { kid: string; private_key_encrypted: Buffer; wrapped_data_key: Buffer; kek_id: string }[] =
+    await dataSource.query(
+      `SELECT kid, private_key_encrypted, wrapped_data_key, kek_id FROM signing_keys
+        WHERE retired_at IS NULL AND activated_at <= now() AND private_key_encrypted IS NOT NULL
+        ORDER BY activated_at DESC LIMIT 1`,
+    );
   if (!row) throw new Error("no active signing key in the database");
-  const der = open({
-    kek: Buffer.from(kekBase64, "base64"),
-    sealed: row.private_key_encrypted,
+  const box = new SecretBox(new LocalKekProvider({ current: Buffer.from(kekBase64, "base64") }));
+  const der = await box.open({
+    sealed: { kekId: row.kek_id, wrappedKey: row.wrapped_data_key, ciphertext: row.private_key_encrypted },
     context: row.kid,
   });
   const privateKey = createPrivateKey({ key: der, format: "der", type: "pkcs8" });

@@ -1,5 +1,8 @@
 import { ConfigInvalidError } from "@sigil/core";
+import { weakKekReason } from "@sigil/sessions";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { ChainConfig } from "@sigil/chain";
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
@@ -12,6 +15,11 @@ const chainSchema = z.object({
     .string()
     .refine((value) => isAddress(value, { strict: false }), "must be a 20-byte hex address"),
   timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  /** Role sync: blocks an event must be buried under before it is applied. */
+  /** Role sync: the registry's deployment block (where indexing starts). */
+  fromBlock: z.number().int().min(0).default(0),
+  /** Role sync: most blocks per eth_getLogs. */
+  logRange: z.number().int().min(1).max(100_000).default(1_000),
 });
 
 const booleanString = z.enum(["true", "false"]).transform((value) => value === "true");
@@ -52,6 +60,23 @@ const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded")
     .optional(),
+  SIGIL_KEK_FILE: z.string().min(1).optional(),
+  SIGIL_KEK_PREVIOUS: z
+    .string()
+    .transform((value) => value.split(",").map((item) => item.trim()))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine((v) => Buffer.from(v, "base64").length === 32, "each must be 32 bytes, base64-encoded"),
+      ),
+    )
+    .optional(),
+  SIGIL_KEY_ROTATION_DAYS: z.coerce.number().min(0).max(365).default(30),
+  SIGIL_KEY_PUBLISH_LEAD: z.coerce.number().min(0.05).max(86_400).default(600),
+  SIGIL_KEY_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(5_000),
+  // Never honoured (the schema belongs to the migrations); declared so that setting it is refused.
+  TYPEORM_SYNCHRONIZE: z.string().optional(),
   SIGIL_ACCESS_TOKEN_TTL: seconds(60, 900, 600),
   SIGIL_REFRESH_IDLE_TTL: seconds(300, 30 * 86_400, 86_400),
   SIGIL_REFRESH_ABSOLUTE_TTL: seconds(300, 90 * 86_400, 7 * 86_400),
@@ -80,6 +105,23 @@ export interface ResourceClient {
   secretHash: Buffer;
 }
 
+/** Signing-key rotation and KEK settings (see the README, "Signing keys and secrets"). */
+export interface SigningKeyConfig {
+  /** Former KEKs still accepted for unwrapping while `sigil kek rewrap` moves data keys off them. */
+  previousKeks: Buffer[];
+  /** Rotate when the active key is this old; 0 = only `sigil keys rotate`. */
+  rotationIntervalMs: number;
+  /** A new key is in the JWKS this long before it signs. */
+  publishLeadMs: number;
+  /** A superseded key stays in the JWKS this long after its successor activates. */
+  retireAfterMs: number;
+  /** How often each instance re-reads the keys table. */
+  pollMs: number;
+}
+
+/** Verifiers may disagree with our clock by this much (added to the retirement delay). */
+export const KEY_CLOCK_SKEW_SECONDS = 60;
+
 /** Validated configuration, read once at boot. The class is the DI token. */
 export class AppConfig {
   constructor(
@@ -103,6 +145,7 @@ export class AppConfig {
     readonly resourceClients: ResourceClient[],
     /** Requests per minute on the sign-in routes; 0 switches a limit off (benchmarks only). */
     readonly authRateLimit: { perIpPerMinute: number; perAddressPerMinute: number },
+    readonly keys: SigningKeyConfig,
   ) {}
 }
 
@@ -128,6 +171,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rpcUrls: chain.rpcUrls,
     registry: getAddress(chain.registry),
     timeoutMs: chain.timeoutMs,
+    fromBlock: BigInt(chain.fromBlock),
+    logRange: chain.logRange,
   }));
   const duplicate = chains.find((chain, i) => chains.findIndex((c) => c.chainId === chain.chainId) !== i);
   if (duplicate) {
@@ -144,11 +189,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       },
     );
   }
-  if (e.SIGIL_ENV === "production" && e.SIGIL_KEK === undefined) {
-    throw new ConfigInvalidError("configuration SIGIL_KEK: required in production", {
-      details: { key: "SIGIL_KEK" },
-    });
-  }
+  const kek = resolveKek(e);
+  if (e.SIGIL_ENV === "production") refuseWeakProductionSetup({ e, issuer, kek, chains });
   return new AppConfig(
     e.SIGIL_ENV,
     e.HOST,
@@ -160,7 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     issuer,
     e.SIGIL_AUDIENCE,
     { domain: e.SIGIL_SIWE_DOMAIN ?? new URL(issuer).host, uri: e.SIGIL_SIWE_URI ?? issuer },
-    e.SIGIL_KEK === undefined ? undefined : Buffer.from(e.SIGIL_KEK, "base64"),
+    kek,
     {
       accessToken: e.SIGIL_ACCESS_TOKEN_TTL,
       refreshIdle: e.SIGIL_REFRESH_IDLE_TTL,
@@ -174,5 +216,98 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       secretHash: createHash("sha256").update(client.secret).digest(),
     })),
     { perIpPerMinute: e.SIGIL_AUTH_RATE_LIMIT_IP, perAddressPerMinute: e.SIGIL_AUTH_RATE_LIMIT_ADDRESS },
+    {
+      previousKeks: (e.SIGIL_KEK_PREVIOUS ?? []).map((value) => Buffer.from(value, "base64")),
+      rotationIntervalMs: Math.round(e.SIGIL_KEY_ROTATION_DAYS * 86_400_000),
+      publishLeadMs: Math.round(e.SIGIL_KEY_PUBLISH_LEAD * 1000),
+      retireAfterMs: (e.SIGIL_ACCESS_TOKEN_TTL + KEY_CLOCK_SKEW_SECONDS) * 1000,
+      pollMs: e.SIGIL_KEY_POLL_MS,
+    },
   );
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function invalid(key: string, problem: string): ConfigInvalidError {
+  return new ConfigInvalidError(`configuration ${key}: ${problem}`, { details: { key } });
+}
+
+/** SIGIL_KEK or the file SIGIL_KEK_FILE names (one of them), refused when it is a placeholder. */
+function resolveKek(e: Env): Buffer | undefined {
+  if (e.SIGIL_KEK !== undefined && e.SIGIL_KEK_FILE !== undefined) {
+    throw invalid("SIGIL_KEK_FILE", "set SIGIL_KEK or SIGIL_KEK_FILE, not both");
+  }
+  let kek: Buffer | undefined;
+  let key = "SIGIL_KEK";
+  if (e.SIGIL_KEK !== undefined) kek = Buffer.from(e.SIGIL_KEK, "base64");
+  if (e.SIGIL_KEK_FILE !== undefined) {
+    key = "SIGIL_KEK_FILE";
+    try {
+      kek = Buffer.from(readFileSync(e.SIGIL_KEK_FILE, "utf8").trim(), "base64");
+    } catch {
+      throw invalid(key, "the file cannot be read");
+    }
+    if (kek.length !== 32) throw invalid(key, "the file must hold 32 bytes, base64-encoded");
+  }
+  const weak = kek && weakKekReason(kek);
+  if (weak) throw invalid(key, `the key-encryption key ${weak}`);
+  if (e.SIGIL_KEY_PUBLISH_LEAD * 1000 < 2 * e.SIGIL_KEY_POLL_MS) {
+    throw invalid(
+      "SIGIL_KEY_PUBLISH_LEAD",
+      "must be at least twice SIGIL_KEY_POLL_MS so every instance sees a key before it signs",
+    );
+  }
+  if (e.TYPEORM_SYNCHRONIZE !== undefined) {
+    throw invalid("TYPEORM_SYNCHRONIZE", "synchronize is never on: the schema belongs to the migrations");
+  }
+  return kek;
+}
+
+/** The contract address Hardhat's dev account 0 gets first: its deployer key is public. */
+const HARDHAT_FIRST_CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const HARDHAT_CHAIN_ID = 31337;
+/** The JWKS Cache-Control max-age: a key must be published at least this long before it signs. */
+const JWKS_MAX_AGE_SECONDS = 60;
+
+interface ProductionCheckParameters {
+  e: Env;
+  issuer: string;
+  kek: Buffer | undefined;
+  chains: ChainConfig[];
+}
+
+/** Production refuses missing or development secrets, dev chains and plain-HTTP issuer URLs. */
+function refuseWeakProductionSetup({ e, issuer, kek, chains }: ProductionCheckParameters): void {
+  if (kek === undefined) throw invalid("SIGIL_KEK", "required in production (or SIGIL_KEK_FILE)");
+  if (
+    e.SIGIL_KEK_FILE !== undefined &&
+    path.resolve(e.SIGIL_KEK_FILE) === path.resolve(e.SIGIL_DATA_DIR, "kek")
+  ) {
+    throw invalid("SIGIL_KEK_FILE", "is the development KEK file under SIGIL_DATA_DIR");
+  }
+  if (new URL(issuer).protocol !== "https:")
+    throw invalid("SIGIL_ISSUER", "must be an https:// URL in production");
+  if (e.SIGIL_SIWE_URI !== undefined && new URL(e.SIGIL_SIWE_URI).protocol !== "https:") {
+    throw invalid("SIGIL_SIWE_URI", "must be an https:// URL in production");
+  }
+  chains.forEach((chain, i) => {
+    if (chain.chainId === HARDHAT_CHAIN_ID) {
+      throw invalid(
+        `SIGIL_CHAINS.${i}.chainId`,
+        "is the Hardhat development chain (its accounts' keys are public)",
+      );
+    }
+    if (chain.registry === HARDHAT_FIRST_CONTRACT) {
+      throw invalid(
+        `SIGIL_CHAINS.${i}.registry`,
+        "is the Hardhat dev deployment (deployed by a public dev key)",
+      );
+    }
+  });
+  if (e.SIGIL_KEY_PUBLISH_LEAD < JWKS_MAX_AGE_SECONDS) {
+    throw invalid(
+      "SIGIL_KEY_PUBLISH_LEAD",
+      `must be at least the JWKS max-age (${JWKS_MAX_AGE_SECONDS} s) in production`,
+    );
+  }
 }

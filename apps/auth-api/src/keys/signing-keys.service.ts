@@ -1,21 +1,44 @@
-import { Injectable, Logger, type OnModuleInit } from "@nestjs/common";
-import { SigningKeyEntity } from "@sigil/persistence";
-import { generateSigningKey, open, seal, signingKeyFrom, type SigningKey } from "@sigil/sessions";
-import { createPrivateKey, createPublicKey, type KeyObject, randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
+import { SigningKeyUnavailableError } from "@sigil/core";
+import { type KeyRotationPolicy, SecretBox, selectActiveKey, type SigningKey } from "@sigil/sessions";
+import type { KeyObject } from "node:crypto";
 import { DataSource } from "typeorm";
 import { AppConfig } from "../config/app-config.js";
+import { resolveKekProvider } from "./resolve-kek-provider.js";
+import {
+  publicKeyOf,
+  type RotationOutcome,
+  SigningKeyStore,
+  type StoredSigningKey,
+} from "./signing-key-store.js";
+
+interface LoadedKey extends StoredSigningKey {
+  publicKey: KeyObject;
+  /** The private half, when this instance could open it (pending and active keys only). */
+  signing?: SigningKey;
+}
+
+/** The rotation policy a configuration asks for. */
+export function rotationPolicy(config: AppConfig): KeyRotationPolicy {
+  return {
+    publishLeadMs: config.keys.publishLeadMs,
+    retireAfterMs: config.keys.retireAfterMs,
+    rotationIntervalMs: config.keys.rotationIntervalMs,
+  };
+}
 
 /**
- * Access-token signing keys: private halves stored only sealed under the KEK (AES-256-GCM, the kid
- * as context), loaded at boot; the first instance to find none creates one under an advisory lock.
+ * Access-token signing keys. Every instance polls the table: new keys are published (JWKS, token
+ * verification) as soon as seen and sign only from their planned activation time; rotation (on
+ * schedule or on demand) is decided by one instance under an advisory lock.
  */
 @Injectable()
-export class SigningKeysService implements OnModuleInit {
+export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger("SigningKeys");
-  private readonly byKid = new Map<string, SigningKey>();
-  private active: SigningKey | undefined;
+  private keys: LoadedKey[] = [];
+  private store!: SigningKeyStore;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -23,89 +46,104 @@ export class SigningKeysService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const kek = await this.resolveKek();
-    await this.dataSource.transaction(async (manager) => {
-      // One instance creates the first key; the others wait here and then load it.
-      await manager.query("SELECT pg_advisory_xact_lock(hashtext('sigil:signing-keys'))");
-      const repository = manager.getRepository(SigningKeyEntity);
-      if (!(await this.hasActive(manager))) {
-        const key = generateSigningKey({ now: new Date() });
-        const der = key.privateKey.export({ format: "der", type: "pkcs8" });
-        await repository.insert({
-          kid: key.kid,
-          alg: key.alg,
-          publicJwk: key.publicJwk as Record<string, string>,
-          privateKeyEncrypted: seal({ kek, plaintext: der, context: key.kid }),
-          createdAt: key.createdAt,
-          activatedAt: key.createdAt,
-          retiredAt: null,
-        });
-        this.logger.log(`created signing key ${key.kid}`);
-      }
-    });
-    const rows = await this.dataSource
-      .getRepository(SigningKeyEntity)
-      .createQueryBuilder("k")
-      .where("k.retired_at IS NULL")
-      .orderBy("k.activated_at", "DESC", "NULLS LAST")
-      .getMany();
-    for (const row of rows) {
-      const privateKey = createPrivateKey({
-        key: open({ kek, sealed: row.privateKeyEncrypted, context: row.kid }),
-        format: "der",
-        type: "pkcs8",
-      });
-      const key = signingKeyFrom({
-        privateKey,
-        publicKey: createPublicKey(privateKey),
-        createdAt: row.createdAt,
-      });
-      if (key.kid !== row.kid) throw new Error(`signing key ${row.kid} does not match its stored thumbprint`);
-      this.byKid.set(key.kid, key);
-      if (!this.active && row.activatedAt) this.active = key;
-    }
+    const kek = await resolveKekProvider({ config: this.config, warn: (m) => this.logger.warn(m) });
+    this.store = new SigningKeyStore(this.dataSource, new SecretBox(kek));
+    await this.tick();
+    if (!selectActiveKey(this.keys, new Date()))
+      throw new SigningKeyUnavailableError("no signing key could be loaded");
+    this.schedule();
   }
 
-  /** The key that signs new tokens. */
+  onModuleDestroy(): Promise<void> | undefined {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.ticking;
+  }
+
+  /** The key that signs new tokens now. */
   current(): SigningKey {
-    if (!this.active) throw new Error("no active signing key (module not initialised)");
-    return this.active;
+    const key = selectActiveKey(this.keys, new Date())?.signing;
+    if (!key) throw new SigningKeyUnavailableError("no active signing key");
+    return key;
   }
 
-  /** The public key of a published `kid`, or undefined. */
+  /** The public key of a published `kid` (pending, active or retiring), or undefined. */
   publicKey(kid: string): KeyObject | undefined {
-    return this.byKid.get(kid)?.publicKey;
+    const key = this.keys.find((k) => k.kid === kid);
+    return key && isPublished(key, new Date()) ? key.publicKey : undefined;
   }
 
-  /** The JWKS: every published (non-retired) public key. */
-  jwks(): { keys: SigningKey["publicJwk"][] } {
-    return { keys: [...this.byKid.values()].map((key) => key.publicJwk) };
+  /** The JWKS: every published key, the newest first (pending keys included: publish-before-use). */
+  jwks(): { keys: StoredSigningKey["publicJwk"][] } {
+    const now = new Date();
+    return { keys: this.keys.filter((key) => isPublished(key, now)).map((key) => key.publicJwk) };
   }
 
-  private async hasActive(manager: DataSource["manager"]): Promise<boolean> {
-    const [row] = await manager.query(
-      "SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND activated_at IS NOT NULL LIMIT 1",
-    );
-    return row !== undefined;
+  /** Rotates now (one instance wins; others see the new key on their next poll). */
+  async rotate({ force = true }: { force?: boolean } = {}): Promise<RotationOutcome> {
+    const outcome = await this.store.rotate({ now: new Date(), policy: rotationPolicy(this.config), force });
+    await this.refresh();
+    return outcome;
   }
 
-  /** The configured KEK, or outside production one kept under the data folder (created once). */
-  private async resolveKek(): Promise<Buffer> {
-    if (this.config.kek) return this.config.kek;
-    if (this.config.env === "production") throw new Error("SIGIL_KEK is required in production");
-    const file = path.resolve(this.config.dataDir, "kek");
-    try {
-      const kek = Buffer.from((await readFile(file, "utf8")).trim(), "base64");
-      if (kek.length === 32) return kek;
-    } catch {
-      // not created yet
+  /** Re-reads the table now (the poll does this every `SIGIL_KEY_POLL_MS`). */
+  async refresh(): Promise<void> {
+    const now = new Date();
+    const stored = await this.store.list({ now });
+    const known = new Map(this.keys.map((key) => [key.kid, key]));
+    const next: LoadedKey[] = [];
+    for (const key of stored) {
+      const loaded = known.get(key.kid) ?? { ...key, publicKey: publicKeyOf(key) };
+      // Timestamps may move (a successor plans our retirement); the opened private half stays.
+      Object.assign(loaded, { retiredAt: key.retiredAt, activatedAt: key.activatedAt });
+      if (!loaded.signing && key.canSign) loaded.signing = await this.open(key.kid);
+      loaded.canSign = loaded.signing !== undefined;
+      next.push(loaded);
     }
-    const kek = randomBytes(32);
-    await mkdir(path.dirname(file), { recursive: true });
-    // "wx" fails if another process created it first; then theirs is read back below.
-    await writeFile(file, `${kek.toString("base64")}\n`, { mode: 0o600, flag: "wx" }).catch(() => undefined);
-    const stored = Buffer.from((await readFile(file, "utf8")).trim(), "base64");
-    this.logger.warn(`no SIGIL_KEK set: using the development KEK in ${file}`);
-    return stored;
+    this.keys = next;
   }
+
+  private async open(kid: string): Promise<SigningKey | undefined> {
+    try {
+      return await this.store.openSigningKey(kid);
+    } catch (error) {
+      // Keep verifying with its public half and signing with the previous key (still published).
+      this.logger.error(
+        `cannot open signing key ${kid}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const now = new Date();
+    const outcome = await this.store.rotate({ now, policy: rotationPolicy(this.config) });
+    if (outcome.rotated) {
+      this.logger.log(
+        `signing key ${outcome.kid} created (${outcome.plan.reason}), signs from ${outcome.plan.activatedAt.toISOString()}`,
+      );
+    }
+    await this.store.dropSupersededPrivateKeys(now);
+    await this.refresh();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch((error: unknown) =>
+          this.logger.error(
+            `signing-key poll failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        )
+        .finally(() => {
+          this.ticking = undefined;
+          if (this.timer) this.schedule();
+        });
+    }, this.config.keys.pollMs);
+    this.timer.unref();
+  }
+}
+
+function isPublished(key: StoredSigningKey, now: Date): boolean {
+  return key.retiredAt === null || key.retiredAt > now;
 }

@@ -1,5 +1,10 @@
 import { Initial1764288000000 } from "./1764288000000-initial.js";
 import { SessionsRevocationsKeys1764300000000 } from "./1764300000000-sessions-revocations-keys.js";
+import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
-export const PERSISTENCE_MIGRATIONS = [Initial1764288000000, SessionsRevocationsKeys1764300000000] as const;
+export const PERSISTENCE_MIGRATIONS = [
+  Initial1764288000000,
+  SessionsRevocationsKeys1764300000000,
+  KeyRotation1764600000000,
+] as const;
