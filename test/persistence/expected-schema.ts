@@ -6,6 +6,7 @@ import type { SchemaSnapshot } from "./inspect-schema.js";
  */
 export const EXPECTED_SCHEMA: SchemaSnapshot = {
   columns: {
+    audit_chain_head: ["id integer NOT NULL DEFAULT 1", "last_id bigint", "hash bytea"],
     audit_events: [
       "id bigint NOT NULL GENERATED ALWAYS AS IDENTITY",
       "occurred_at timestamp with time zone NOT NULL",
@@ -105,6 +106,8 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
     ],
   },
   constraints: [
+    "audit_chain_head CHK_audit_chain_head_single_row: CHECK ((id = 1))",
+    "audit_chain_head PK_audit_chain_head: PRIMARY KEY (id)",
     "audit_events CHK_audit_events_outcome: CHECK ((outcome = ANY (ARRAY['success'::text, 'failure'::text, 'info'::text])))",
     "audit_events PK_audit_events: PRIMARY KEY (id)",
     "chain_cursors PK_chain_cursors: PRIMARY KEY (chain_id)",
@@ -131,6 +134,7 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
     'CREATE INDEX "IDX_revocations_revoked_at" ON public.revocations USING btree (revoked_at)',
     'CREATE INDEX "IDX_sessions_address_chain_id" ON public.sessions USING btree (address, chain_id)',
     'CREATE INDEX "IDX_signing_keys_kek_id" ON public.signing_keys USING btree (kek_id)',
+    'CREATE UNIQUE INDEX "PK_audit_chain_head" ON public.audit_chain_head USING btree (id)',
     'CREATE UNIQUE INDEX "PK_audit_events" ON public.audit_events USING btree (id)',
     'CREATE UNIQUE INDEX "PK_chain_cursors" ON public.chain_cursors USING btree (chain_id)',
     'CREATE UNIQUE INDEX "PK_grants" ON public.grants USING btree (id)',
@@ -153,4 +157,5 @@ export const TABLES = [
   "chain_cursors",
   "revocations",
   "signing_keys",
+  "audit_chain_head",
 ] as const;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isSigilError } from "@sigil/core";
 import { parseArgs } from "node:util";
+import { auditVerify } from "./commands/audit.js";
 import { dev } from "./commands/dev.js";
 import { roles } from "./commands/roles.js";
 
@@ -9,6 +10,8 @@ const USAGE = `sigil — Sigil's command line
   sigil dev                      local chain + contracts + embedded Postgres + auth-api (npm start)
   sigil roles <address> [--chain-id N] [--rpc URL] [--registry 0x…]
                                  roles and scopes of an address, read on-chain at a stated block
+  sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
+                                 PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -38,6 +41,9 @@ async function main(argv: string[]): Promise<void> {
         rpcUrl: values.rpc,
         registry: values.registry,
       });
+    case "audit":
+      if (rest[0] !== "verify") throw new Error("usage: sigil audit verify");
+      return auditVerify();
     default:
       throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   }

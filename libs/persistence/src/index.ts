@@ -9,6 +9,7 @@ export * from "./entities/signing-key.entity.js";
 export * from "./entities/entities.js";
 export * from "./migrations/1764288000000-initial.js";
 export * from "./migrations/1764300000000-sessions-revocations-keys.js";
+export * from "./migrations/1764500000000-audit-chain.js";
 export * from "./migrations/1764600000000-key-rotation.js";
 export * from "./migrations/migrations.js";
 export * from "./transformers/bigint.transformer.js";

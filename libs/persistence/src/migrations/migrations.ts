@@ -1,10 +1,12 @@
 import { Initial1764288000000 } from "./1764288000000-initial.js";
 import { SessionsRevocationsKeys1764300000000 } from "./1764300000000-sessions-revocations-keys.js";
+import { AuditChain1764500000000 } from "./1764500000000-audit-chain.js";
 import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
 export const PERSISTENCE_MIGRATIONS = [
   Initial1764288000000,
   SessionsRevocationsKeys1764300000000,
+  AuditChain1764500000000,
   KeyRotation1764600000000,
 ] as const;
