@@ -1,4 +1,9 @@
 import { ConfigInvalidError } from "@sigil/core";
+import { createDataSource } from "@sigil/persistence";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { loadConfig } from "./app-config.js";
 
 const chains = JSON.stringify([
@@ -113,5 +118,119 @@ describe("loadConfig", () => {
   it("rejects a chain configured twice", () => {
     const twice = JSON.stringify([...JSON.parse(chains), ...JSON.parse(chains)]);
     expectInvalid({ SIGIL_CHAINS: twice }, "SIGIL_CHAINS");
+  });
+});
+
+describe("loadConfig: signing keys, KEK and production refusals", () => {
+  const kek = randomBytes(32).toString("base64");
+  const mainnet = JSON.stringify([
+    { chainId: 1, rpcUrls: ["https://rpc.example"], registry: "0x1111111111111111111111111111111111111111" },
+  ]);
+  const production = {
+    SIGIL_ENV: "production",
+    SIGIL_CHAINS: mainnet,
+    SIGIL_KEK: kek,
+    SIGIL_ISSUER: "https://auth.venue.example",
+  };
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "sigil-config-"));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("accepts a sound production setup and derives the rotation policy", () => {
+    const config = loadConfig({ ...production, SIGIL_KEY_ROTATION_DAYS: "7", SIGIL_ACCESS_TOKEN_TTL: "600" });
+    expect(config.kek).toEqual(Buffer.from(kek, "base64"));
+    expect(config.keys).toEqual({
+      previousKeks: [],
+      rotationIntervalMs: 7 * 86_400_000,
+      publishLeadMs: 600_000,
+      retireAfterMs: (600 + 60) * 1000,
+      pollMs: 5000,
+    });
+  });
+
+  it.each([
+    ["a missing KEK", { SIGIL_KEK: "" }, "SIGIL_KEK"],
+    ["an all-zero KEK", { SIGIL_KEK: Buffer.alloc(32).toString("base64") }, "SIGIL_KEK"],
+    ["a repeated-word KEK", { SIGIL_KEK: Buffer.from("changeme".repeat(4)).toString("base64") }, "SIGIL_KEK"],
+    ["a plain-HTTP issuer", { SIGIL_ISSUER: "http://auth.venue.example" }, "SIGIL_ISSUER"],
+    ["an issuer derived from HOST:PORT (http)", { SIGIL_ISSUER: "" }, "SIGIL_ISSUER"],
+    ["a plain-HTTP SIWE URI", { SIGIL_SIWE_URI: "http://venue.example" }, "SIGIL_SIWE_URI"],
+    [
+      "the Hardhat dev chain",
+      {
+        SIGIL_CHAINS: chains.replace(
+          "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+          "0x1111111111111111111111111111111111111111",
+        ),
+      },
+      "SIGIL_CHAINS.0.chainId",
+    ],
+    [
+      "the Hardhat dev deployment",
+      {
+        SIGIL_CHAINS: mainnet.replace(
+          "0x1111111111111111111111111111111111111111",
+          "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        ),
+      },
+      "SIGIL_CHAINS.0.registry",
+    ],
+    ["synchronize", { TYPEORM_SYNCHRONIZE: "true" }, "TYPEORM_SYNCHRONIZE"],
+    [
+      "a publish lead shorter than the JWKS max-age",
+      { SIGIL_KEY_PUBLISH_LEAD: "30" },
+      "SIGIL_KEY_PUBLISH_LEAD",
+    ],
+  ])("production refuses %s, naming the setting", (_what, change, key) => {
+    expectInvalid({ ...production, ...change }, key);
+  });
+
+  it("production refuses the development KEK file (dev keys), and reads a real KEK file", () => {
+    const devFile = path.join(dir, "kek");
+    writeFileSync(devFile, `${randomBytes(32).toString("base64")}\n`);
+    expectInvalid(
+      { ...production, SIGIL_KEK: "", SIGIL_KEK_FILE: devFile, SIGIL_DATA_DIR: dir },
+      "SIGIL_KEK_FILE",
+    );
+    const real = path.join(dir, "kek.production");
+    const value = randomBytes(32);
+    writeFileSync(real, value.toString("base64"));
+    const config = loadConfig({ ...production, SIGIL_KEK: "", SIGIL_KEK_FILE: real, SIGIL_DATA_DIR: dir });
+    expect(config.kek).toEqual(value);
+    expectInvalid({ ...production, SIGIL_KEK_FILE: real }, "SIGIL_KEK_FILE");
+    expectInvalid(
+      { ...production, SIGIL_KEK: "", SIGIL_KEK_FILE: path.join(dir, "missing") },
+      "SIGIL_KEK_FILE",
+    );
+  });
+
+  it("synchronize cannot be switched on by any configuration, in any mode", () => {
+    expectInvalid({ SIGIL_CHAINS: chains, TYPEORM_SYNCHRONIZE: "true" }, "TYPEORM_SYNCHRONIZE");
+    const options = createDataSource({}).options as { synchronize?: boolean; migrationsRun?: boolean };
+    expect(options.synchronize).toBe(false);
+    expect(options.migrationsRun).toBe(false);
+  });
+
+  it("takes former KEKs for a KEK rotation and refuses a publish lead shorter than two polls", () => {
+    const previous = randomBytes(32);
+    const config = loadConfig({
+      SIGIL_CHAINS: chains,
+      SIGIL_KEK: kek,
+      SIGIL_KEK_PREVIOUS: previous.toString("base64"),
+    });
+    expect(config.keys.previousKeks).toEqual([previous]);
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_KEK_PREVIOUS: "short" }, "SIGIL_KEK_PREVIOUS.0");
+    expectInvalid(
+      { SIGIL_CHAINS: chains, SIGIL_KEY_PUBLISH_LEAD: "1", SIGIL_KEY_POLL_MS: "1000" },
+      "SIGIL_KEY_PUBLISH_LEAD",
+    );
+  });
+
+  it("development keeps working without a KEK (it keeps its own under the data folder)", () => {
+    expect(loadConfig({ SIGIL_CHAINS: chains }).kek).toBeUndefined();
   });
 });
