@@ -114,7 +114,7 @@ describe("I4: tamper-evident audit log", () => {
     const target = (await ids(database.dataSource))[4]!;
     const [{ outcome }] = (await database.dataSource.query(`SELECT outcome FROM audit_events WHERE id = $1`, [
       target,
-    ])) as { outcome: string }[];
+    ])) as [{ outcome: string }];
     await tamper(database.dataSource, `UPDATE audit_events SET outcome = 'info' WHERE id = $1`, [target]);
     await expect(verifyAuditChain(database.dataSource)).resolves.toMatchObject({
       rows: 4,
@@ -202,7 +202,7 @@ describe("I4: sigil audit verify (the command)", () => {
       }
       await writeAuditRows(dataSource, 5);
       const target = (await ids(dataSource))[3]!;
-      const env = serverUrl
+      const env: Record<string, string> = serverUrl
         ? { DATABASE_URL: (dataSource.options as { url: string }).url }
         : { SIGIL_DATA_DIR: dataDir! };
       // PGlite admits one process at a time: close ours while the command runs.
