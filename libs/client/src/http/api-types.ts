@@ -1,0 +1,50 @@
+/** `POST /v1/auth/challenge` answer: the SIWE message to sign verbatim. */
+export interface Challenge {
+  nonce: string;
+  message: string;
+  expiresAt: string;
+}
+
+/** `GET /v1/me`: who the token speaks for, and the block its roles were read at. */
+export interface Me {
+  sub: string;
+  address: string;
+  chainId: number;
+  scope: string[];
+  roles: string[];
+  sessionId: string;
+  rolesCheckedAt: { chainId: number; blockNumber: string; blockHash: string } | null;
+}
+
+/** One of the caller's live sessions (`GET /v1/sessions`). */
+export interface SessionSummary {
+  id: string;
+  current: boolean;
+  walletKind: string;
+  scope: string[];
+  createdAt: string;
+  lastUsedAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+  clientAddress: string | null;
+  userAgent: string | null;
+}
+
+/** One issuance (`GET /v1/grants`): scopes requested and granted, and the on-chain evidence. */
+export interface Grant {
+  id: string;
+  sessionId: string;
+  subject: string;
+  actor: string | null;
+  method: string;
+  scopesRequested: string[];
+  scopesGranted: string[];
+  roles: unknown[];
+  block: { chainId: number; number: string; hash: string };
+  clientAddress: string | null;
+  userAgent: string | null;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
+}

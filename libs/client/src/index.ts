@@ -1,0 +1,12 @@
+// @sigil/client: sign in with a wallet and call Sigil-protected APIs. Browser side first; a bot
+// (Node) SDK will sit beside browser/ and reuse errors/, http/ and tokens/.
+export { createSigilClient } from "./browser/create-sigil-client.js";
+export type { SigilClient, SigilClientOptions, SignInParameters } from "./browser/create-sigil-client.js";
+export { ClientErrorCodes, isSigilClientError, SigilClientError } from "./errors/sigil-client-error.js";
+export type { ClientErrorCode, SigilClientErrorInit } from "./errors/sigil-client-error.js";
+export type { Challenge, Grant, Me, SessionSummary } from "./http/api-types.js";
+export { memoryStorage, webStorage } from "./tokens/token-storage.js";
+export type { StoredTokens, TokenStorage, WebStorageLike } from "./tokens/token-storage.js";
+export type { TokenResponse } from "./tokens/token-response.js";
+export { providerSigner, walletClientSigner } from "./wallet/wallet-signer.js";
+export type { Eip1193Provider, WalletClientLike, WalletSigner } from "./wallet/wallet-signer.js";
