@@ -29,6 +29,16 @@ export async function createVenueApp(
   app.use(requestId);
   app.useBodyParser("json", { limit: "4kb" });
   app.useGlobalFilters(new VenueErrorFilter());
+  // Only listed origins (Sigil's demo page in dev mode) may call with a token from a browser.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ["GET", "POST", "DELETE"],
+      allowedHeaders: ["authorization", "content-type"],
+      exposedHeaders: ["www-authenticate", "x-request-id", "retry-after"],
+      maxAge: 600,
+    });
+  }
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -17,6 +17,20 @@ const envSchema = z.object({
     .string()
     .min(1)
     .refine((secret) => !PLACEHOLDERS.has(secret.toLowerCase()), "is a placeholder, not a secret"),
+  VENUE_CORS_ORIGINS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.url({ protocol: /^https?$/ }).refine((url) => new URL(url).origin === url, "must be a bare origin"),
+      ),
+    )
+    .default([]),
 });
 
 /** The example venue's validated configuration, read once at boot. The class is the DI token. */
@@ -33,6 +47,8 @@ export class VenueConfig {
     readonly revocationsUrl: string | undefined,
     readonly clientId: string,
     readonly clientSecret: string,
+    /** Browser origins allowed to call the venue cross-origin (the demo page); none by default. */
+    readonly corsOrigins: string[],
   ) {}
 }
 
@@ -61,5 +77,6 @@ export function loadVenueConfig(env: Record<string, string | undefined>): VenueC
     e.SIGIL_REVOCATIONS_URL,
     e.VENUE_CLIENT_ID,
     e.VENUE_CLIENT_SECRET,
+    e.VENUE_CORS_ORIGINS,
   );
 }
