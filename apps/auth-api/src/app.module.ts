@@ -6,18 +6,36 @@ import { DatabaseModule } from "./database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { AuthModule } from "./auth/auth.module.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
+import { AppLogger, createAppLogger } from "./logging/app-logger.js";
+import { RateLimitModule } from "./rate-limit/rate-limit.module.js";
+import { SecurityEventsModule } from "./security-events/security-events.module.js";
+import type { DestinationStream } from "pino";
 
 /** The auth-api root module, built for one validated configuration. */
 @Module({})
 export class AppModule {
-  /** `dataSource` replaces the configured database (tests share one across apps). */
-  static forConfig(config: AppConfig, dataSource?: DataSource): DynamicModule {
+  /**
+   * `dataSource` replaces the configured database (tests share one across apps); `logStream`
+   * receives the JSON logs instead of stdout.
+   */
+  static forConfig(config: AppConfig, dataSource?: DataSource, logStream?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
-      imports: [DatabaseModule.forRoot(dataSource), MetricsModule, ChainModule, HealthModule, AuthModule],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: AppLogger, useValue: createAppLogger(config, logStream) },
+      ],
+      exports: [AppConfig, AppLogger],
+      imports: [
+        DatabaseModule.forRoot(dataSource),
+        MetricsModule,
+        SecurityEventsModule,
+        RateLimitModule,
+        ChainModule,
+        HealthModule,
+        AuthModule,
+      ],
     };
   }
 }

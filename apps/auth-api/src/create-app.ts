@@ -8,12 +8,20 @@ import type { AppConfig } from "./config/app-config.js";
 import type { DataSource } from "typeorm";
 import { ErrorFilter } from "./errors/error.filter.js";
 import { requestId } from "./http/request-id.js";
+import { AppLogger, PinoNestLogger } from "./logging/app-logger.js";
+import { requestLogging } from "./logging/request-logging.middleware.js";
+import type { DestinationStream } from "pino";
+import { httpMetrics } from "./metrics/http-metrics.middleware.js";
+import { MetricsService } from "./metrics/metrics.service.js";
+import { SecurityEventsService } from "./security-events/security-events.service.js";
 
 export interface CreateAppParameters {
   config: AppConfig;
   logger?: LogLevel[] | false;
   /** Use this database instead of the configured one (tests). */
   dataSource?: DataSource;
+  /** Send the JSON logs (one line per request, security events) here instead of stdout (tests). */
+  logStream?: DestinationStream;
 }
 
 /** Builds the auth-api application (not yet listening): shared by main.ts, dev mode and e2e tests. */
@@ -21,14 +29,25 @@ export async function createApp({
   config,
   logger,
   dataSource,
+  logStream,
 }: CreateAppParameters): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, dataSource), {
+  // Structured logs outside tests, or when a test asks for them; tests otherwise keep Nest's console.
+  const structured = logStream !== undefined || config.env !== "test";
+  const module = AppModule.forConfig(config, dataSource, logStream);
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: structured,
     logger: logger ?? (config.env === "test" ? ["error", "warn"] : ["log", "error", "warn"]),
     bodyParser: false,
     abortOnError: false,
   });
+  const appLogger = app.get(AppLogger).pino;
+  if (structured && logger !== false) app.useLogger(new PinoNestLogger(appLogger));
   app.disable("x-powered-by");
+  // X-Forwarded-For is believed only from the configured proxies (E3): others cannot pick their key.
+  app.set("trust proxy", config.abuse.trustedProxies.length > 0 ? config.abuse.trustedProxies : false);
   app.use(requestId);
+  app.use(requestLogging(appLogger));
+  app.use(httpMetrics(app.get(MetricsService), app.get(SecurityEventsService)));
   // Small bodies only: every Sigil request is a few hundred bytes (SIWE messages are capped at 4 KiB).
   app.useBodyParser("json", { limit: "16kb" });
   app.useBodyParser("urlencoded", { limit: "16kb", extended: false });

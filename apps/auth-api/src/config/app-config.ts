@@ -1,6 +1,7 @@
 import { ConfigInvalidError } from "@sigil/core";
 import { weakKekReason } from "@sigil/sessions";
 import { createHash } from "node:crypto";
+import { isIP } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ChainConfig } from "@sigil/chain";
@@ -86,6 +87,32 @@ const envSchema = z.object({
   SIGIL_RESOURCE_CLIENTS: jsonArray(clientSchema, 0).default([]),
   SIGIL_AUTH_RATE_LIMIT_IP: z.coerce.number().int().min(0).default(60),
   SIGIL_AUTH_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(0).default(20),
+  SIGIL_AUTH_RATE_LIMIT_WINDOW: seconds(1, 3_600, 60),
+  SIGIL_RATE_LIMIT_API: z.coerce.number().int().min(0).default(0),
+  SIGIL_RATE_LIMIT_BAN_THRESHOLD: z.coerce.number().int().min(0).default(10),
+  SIGIL_RATE_LIMIT_BAN_SECONDS: seconds(1, 86_400, 60),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  SIGIL_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default("sigil"),
+  SIGIL_TRUSTED_PROXIES: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine(isProxySpec, "each entry: an IP, a CIDR, loopback, linklocal or uniquelocal"),
+      ),
+    )
+    .default([]),
+  SIGIL_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SIGIL_ALERT_FAILURE_BURST: z.coerce.number().int().min(0).default(10),
+  SIGIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
 /** Lifetimes, in seconds. */
@@ -122,6 +149,36 @@ export interface SigningKeyConfig {
 /** Verifiers may disagree with our clock by this much (added to the retirement delay). */
 export const KEY_CLOCK_SKEW_SECONDS = 60;
 
+/** Abuse protection and monitoring (issue 6): shared limits, bans, proxies, alerts, logs. */
+export interface AbuseProtectionConfig {
+  /** Window of `authRateLimit`'s two budgets, in seconds. */
+  authWindowSeconds: number;
+  /** Route-weight points per second per caller on every route; 0 = off. */
+  apiPointsPerSecond: number;
+  /** Limit violations within 10 minutes that earn a ban; 0 = never ban. */
+  banThreshold: number;
+  /** First ban; each further ban within a day doubles it (at most a day). */
+  banSeconds: number;
+  /** Shared limit store; undefined = per-instance memory. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  /** Express `trust proxy` entries; empty = X-Forwarded-For is ignored. */
+  trustedProxies: string[];
+  alertWebhookUrl: string | undefined;
+  /** Sign-in failures per wallet or client address within a minute that raise an alert; 0 = off. */
+  failureBurst: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** Entries Express's `trust proxy` accepts: an IP, a CIDR or a named range. */
+function isProxySpec(entry: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
+  const [ip, bits, extra] = entry.split("/");
+  const version = isIP(ip ?? "");
+  if (version === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
 /** Validated configuration, read once at boot. The class is the DI token. */
 export class AppConfig {
   constructor(
@@ -146,6 +203,7 @@ export class AppConfig {
     /** Requests per minute on the sign-in routes; 0 switches a limit off (benchmarks only). */
     readonly authRateLimit: { perIpPerMinute: number; perAddressPerMinute: number },
     readonly keys: SigningKeyConfig,
+    readonly abuse: AbuseProtectionConfig,
   ) {}
 }
 
@@ -222,6 +280,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       publishLeadMs: Math.round(e.SIGIL_KEY_PUBLISH_LEAD * 1000),
       retireAfterMs: (e.SIGIL_ACCESS_TOKEN_TTL + KEY_CLOCK_SKEW_SECONDS) * 1000,
       pollMs: e.SIGIL_KEY_POLL_MS,
+    },
+    {
+      authWindowSeconds: e.SIGIL_AUTH_RATE_LIMIT_WINDOW,
+      apiPointsPerSecond: e.SIGIL_RATE_LIMIT_API,
+      banThreshold: e.SIGIL_RATE_LIMIT_BAN_THRESHOLD,
+      banSeconds: e.SIGIL_RATE_LIMIT_BAN_SECONDS,
+      redisUrl: e.REDIS_URL,
+      redisPrefix: e.SIGIL_REDIS_PREFIX,
+      trustedProxies: e.SIGIL_TRUSTED_PROXIES,
+      alertWebhookUrl: e.SIGIL_ALERT_WEBHOOK_URL,
+      failureBurst: e.SIGIL_ALERT_FAILURE_BURST,
+      // Tests keep quiet unless asked: a JSON line per request would drown their output.
+      logLevel: e.SIGIL_LOG_LEVEL ?? (e.SIGIL_ENV === "test" ? "silent" : "info"),
     },
   );
 }

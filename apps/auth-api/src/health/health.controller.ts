@@ -12,6 +12,7 @@ import { describeDatabase } from "@sigil/persistence";
 import type { Response } from "express";
 import { DataSource } from "typeorm";
 import { Public } from "../access/route-policy.js";
+import { RedisService } from "../rate-limit/redis.service.js";
 
 /** Liveness (the process answers) and readiness (database and every chain answer). */
 @Controller("health")
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly chains: ChainClients,
+    private readonly redis: RedisService,
   ) {}
 
   @Get("live")
@@ -35,6 +37,7 @@ export class HealthController {
     try {
       return await this.health.check([
         () => this.database(),
+        ...(this.redis.client ? [() => this.redisStatus()] : []),
         ...this.chains.all().map((chain) => () => this.chain(chain.chainId)),
       ]);
     } catch (error) {
@@ -54,6 +57,18 @@ export class HealthController {
     } catch {
       return check.down({ kind, location, error: "database_unavailable" });
     }
+  }
+
+  /**
+   * Redis down leaves the instance serving (limits fall back per instance, never open), so it is
+   * reported as degraded, not as not-ready: taking every instance out would be the bigger outage.
+   */
+  private async redisStatus(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check("redis");
+    const status = await this.redis.check();
+    return status?.up
+      ? check.up({ limits: "shared" })
+      : check.up({ limits: "per_instance", degraded: true, error: "redis_unavailable" });
   }
 
   private async chain(chainId: number): Promise<HealthIndicatorResult> {

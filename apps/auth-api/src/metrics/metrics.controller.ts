@@ -1,0 +1,26 @@
+import { Controller, Get, Res } from "@nestjs/common";
+import { ApiOkResponse, ApiProduces, ApiTags } from "@nestjs/swagger";
+import type { Response } from "express";
+import { Public } from "../access/route-policy.js";
+import { MetricsService } from "./metrics.service.js";
+
+/**
+ * Prometheus exposition. Public like the health routes: it holds counts, never subjects or
+ * tokens; deployments keep it off the public listener (see README, Operations).
+ */
+@ApiTags("operations")
+@Controller("metrics")
+@Public()
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get()
+  @ApiProduces("text/plain")
+  @ApiOkResponse({ description: "Prometheus text exposition format" })
+  async scrape(@Res() response: Response): Promise<void> {
+    const { contentType, body } = await this.metrics.render();
+    response.setHeader("Content-Type", contentType);
+    response.setHeader("Cache-Control", "no-store");
+    response.send(body);
+  }
+}
