@@ -5,6 +5,7 @@ import { AppConfig } from "./config/app-config.js";
 import { DatabaseModule } from "./database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { AuthModule } from "./auth/auth.module.js";
+import { DemoModule } from "./demo/demo.module.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
 import { AppLogger, createAppLogger } from "./logging/app-logger.js";
 import { RateLimitModule } from "./rate-limit/rate-limit.module.js";
@@ -35,6 +36,7 @@ export class AppModule {
         ChainModule,
         HealthModule,
         AuthModule,
+        ...(config.demo.enabled ? [DemoModule] : []),
       ],
     };
   }

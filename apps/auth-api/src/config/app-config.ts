@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ChainConfig } from "@sigil/chain";
+import type { DemoPageConfig } from "../demo/demo-config.js";
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
 
@@ -113,6 +114,8 @@ const envSchema = z.object({
   SIGIL_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIGIL_ALERT_FAILURE_BURST: z.coerce.number().int().min(0).default(10),
   SIGIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  SIGIL_DEMO_PAGE: booleanString.optional(),
+  SIGIL_DEMO_VENUE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** Lifetimes, in seconds. */
@@ -204,6 +207,8 @@ export class AppConfig {
     readonly authRateLimit: { perIpPerMinute: number; perAddressPerMinute: number },
     readonly keys: SigningKeyConfig,
     readonly abuse: AbuseProtectionConfig,
+    /** The "Sign in with wallet" demo page at `/` (dev mode). */
+    readonly demo: DemoPageConfig,
   ) {}
 }
 
@@ -294,6 +299,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       // Tests keep quiet unless asked: a JSON line per request would drown their output.
       logLevel: e.SIGIL_LOG_LEVEL ?? (e.SIGIL_ENV === "test" ? "silent" : "info"),
     },
+    // Off unless asked for, except in development, where `npm start` shows it.
+    { enabled: e.SIGIL_DEMO_PAGE ?? e.SIGIL_ENV === "development", venueUrl: e.SIGIL_DEMO_VENUE_URL },
   );
 }
 

@@ -61,6 +61,7 @@ export async function dev(): Promise<void> {
         SIGIL_DATA_DIR: dataDir,
         SIGIL_CHAINS: JSON.stringify(chains),
         SIGIL_RESOURCE_CLIENTS: JSON.stringify([venueClient]),
+        SIGIL_DEMO_VENUE_URL: `http://${host}:${venuePort}`,
       },
     });
     const venue = await startService({
@@ -78,6 +79,7 @@ export async function dev(): Promise<void> {
         SIGIL_REVOCATIONS_URL: `${issuer}/v1/revocations`,
         VENUE_CLIENT_ID: venueClient.id,
         VENUE_CLIENT_SECRET: venueClient.secret,
+        VENUE_CORS_ORIGINS: issuer,
       },
     }).catch(async (error: unknown) => {
       await api.stop();
@@ -101,6 +103,7 @@ export async function dev(): Promise<void> {
         `             Governor ${deployment.governor}  Timelock ${deployment.timelock}  Token ${deployment.token}`,
         `  database   ${kind === "pglite" ? "PGlite" : "PostgreSQL"} at ${location} (${DATABASE_OUTCOME[outcome]})`,
         `  auth-api   ${issuer}  (readiness: ${issuer}/health/ready, API docs: ${issuer}/docs)`,
+        `  demo       ${issuer}/  sign in with a wallet (injected, or a dev wallet of the accounts below)`,
         `  venue      http://${host}:${venuePort}  example resource server trusting Sigil tokens (libs/guard)`,
         "  accounts   Hardhat's default mnemonic; roles read on-chain now:",
         ...accounts.map((line) => `    ${line}`),

@@ -37,7 +37,8 @@ export interface Grant {
   subject: string;
   actor: string | null;
   method: string;
-  scopesRequested: string[];
+  /** Null when the sign-in asked for no particular scopes (all the roles allow). */
+  scopesRequested: string[] | null;
   scopesGranted: string[];
   roles: unknown[];
   block: { chainId: number; number: string; hash: string };
