@@ -6,6 +6,7 @@ import type { Request } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { ROUTE_POLICY, type RoutePolicy } from "./route-policy.js";
 
@@ -17,6 +18,7 @@ export class AccessGuard implements CanActivate {
     private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
     private readonly sessions: SessionService,
+    private readonly roleSync: RoleSyncStatusService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,7 +42,11 @@ export class AccessGuard implements CanActivate {
       now: new Date(),
     });
     const session = await this.sessions.requireActive(claims.sid, new Date());
-    const scopes = new Set(claims.scope.split(" ").filter((scope) => scope !== ""));
+    // The session's scopes are the live ones: role sync narrows them when the chain takes a scope away.
+    const current = new Set(session.scopes);
+    const scopes = new Set(claims.scope.split(" ").filter((scope) => scope !== "" && current.has(scope)));
+    // Allows are trusted only while the chain's roles are confirmed recently (fail closed, D1).
+    if (policy.scopes.length > 0) this.roleSync.assertFresh(session.chainId);
     const missing = policy.scopes.filter((scope) => !scopes.has(scope));
     if (missing.length > 0) {
       throw new InsufficientScopeError(`this route needs scope ${missing.join(" ")}`, {

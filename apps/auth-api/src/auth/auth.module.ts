@@ -7,6 +7,8 @@ import { GrantsController } from "../grants/grants.controller.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { OAuthController } from "../oauth/oauth.controller.js";
 import { AuthRateLimitGuard } from "../rate-limit/auth-rate-limit.guard.js";
+import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
+import { RoleSyncService } from "../role-sync/role-sync.service.js";
 import { RevocationsController } from "../revocations/revocations.controller.js";
 import { SessionService } from "../sessions/session.service.js";
 import { SessionsController } from "../sessions/sessions.controller.js";
@@ -30,6 +32,8 @@ import { LoginService } from "./login.service.js";
     SigningKeysService,
     AuditService,
     AccessReaderService,
+    RoleSyncService,
+    RoleSyncStatusService,
     AuthRateLimitGuard,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],

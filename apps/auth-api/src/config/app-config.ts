@@ -18,6 +18,7 @@ const chainSchema = z.object({
     .refine((value) => isAddress(value, { strict: false }), "must be a 20-byte hex address"),
   timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
   /** Role sync: blocks an event must be buried under before it is applied. */
+  confirmations: z.number().int().min(0).max(256).default(0),
   /** Role sync: the registry's deployment block (where indexing starts). */
   fromBlock: z.number().int().min(0).default(0),
   /** Role sync: most blocks per eth_getLogs. */
@@ -114,6 +115,11 @@ const envSchema = z.object({
   SIGIL_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIGIL_ALERT_FAILURE_BURST: z.coerce.number().int().min(0).default(10),
   SIGIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  SIGIL_ROLE_SYNC: booleanString.default(true),
+  SIGIL_ROLE_SYNC_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(250),
+  SIGIL_ROLE_SYNC_MAX_STALENESS_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+  SIGIL_ROLE_SYNC_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  SIGIL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   SIGIL_DEMO_PAGE: booleanString.optional(),
   SIGIL_DEMO_VENUE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -151,6 +157,20 @@ export interface SigningKeyConfig {
 
 /** Verifiers may disagree with our clock by this much (added to the retirement delay). */
 export const KEY_CLOCK_SKEW_SECONDS = 60;
+
+/** Chain role sync (the event follower and what it does to live sessions). */
+export interface RoleSyncConfig {
+  /** Follow registry events and apply them to sessions (off: roles are read at login and refresh only). */
+  enabled: boolean;
+  /** How often the leader polls each chain's head. */
+  pollMs: number;
+  /** Scope-bearing requests get 503 when a chain's roles were last confirmed longer ago than this. */
+  maxStalenessMs: number;
+  /** How often a standby instance tries to become the follower of a chain. */
+  leaderRetryMs: number;
+  /** How often the leader compares indexed roles with direct reads; 0 = never. */
+  reconcileIntervalMs: number;
+}
 
 /** Abuse protection and monitoring (issue 6): shared limits, bans, proxies, alerts, logs. */
 export interface AbuseProtectionConfig {
@@ -205,6 +225,7 @@ export class AppConfig {
     readonly resourceClients: ResourceClient[],
     /** Requests per minute on the sign-in routes; 0 switches a limit off (benchmarks only). */
     readonly authRateLimit: { perIpPerMinute: number; perAddressPerMinute: number },
+    readonly roleSync: RoleSyncConfig,
     readonly keys: SigningKeyConfig,
     readonly abuse: AbuseProtectionConfig,
     /** The "Sign in with wallet" demo page at `/` (dev mode). */
@@ -234,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rpcUrls: chain.rpcUrls,
     registry: getAddress(chain.registry),
     timeoutMs: chain.timeoutMs,
+    confirmations: chain.confirmations,
     fromBlock: BigInt(chain.fromBlock),
     logRange: chain.logRange,
   }));
@@ -279,6 +301,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       secretHash: createHash("sha256").update(client.secret).digest(),
     })),
     { perIpPerMinute: e.SIGIL_AUTH_RATE_LIMIT_IP, perAddressPerMinute: e.SIGIL_AUTH_RATE_LIMIT_ADDRESS },
+    {
+      enabled: e.SIGIL_ROLE_SYNC,
+      pollMs: e.SIGIL_ROLE_SYNC_POLL_MS,
+      maxStalenessMs: e.SIGIL_ROLE_SYNC_MAX_STALENESS_MS,
+      leaderRetryMs: e.SIGIL_ROLE_SYNC_LEADER_RETRY_MS,
+      reconcileIntervalMs: e.SIGIL_RECONCILE_INTERVAL_MS,
+    },
     {
       previousKeks: (e.SIGIL_KEK_PREVIOUS ?? []).map((value) => Buffer.from(value, "base64")),
       rotationIntervalMs: Math.round(e.SIGIL_KEY_ROTATION_DAYS * 86_400_000),

@@ -4,6 +4,7 @@ import { InvalidRequestError } from "@sigil/core";
 import { RevocationEntity } from "@sigil/persistence";
 import { DataSource, MoreThan } from "typeorm";
 import { ClientAuthenticated } from "../access/route-policy.js";
+import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 
 const PAGE = 1000;
 /** Largest Postgres bigint: revocation ids never exceed it. */
@@ -14,7 +15,10 @@ const MAX_CURSOR = 9_223_372_036_854_775_807n;
 @ApiBasicAuth()
 @Controller("v1/revocations")
 export class RevocationsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly roleSync: RoleSyncStatusService,
+  ) {}
 
   @Get()
   @ClientAuthenticated()
@@ -46,8 +50,11 @@ export class RevocationsController {
         reason: row.reason,
         revokedAt: row.revokedAt.toISOString(),
         expiresAt: row.expiresAt.toISOString(),
+        // Present when the session lives on narrowed: tokens issued before revokedAt keep only these.
+        ...(row.scopes === null ? {} : { scope: row.scopes.join(" ") }),
       })),
       cursor,
+      ...(this.roleSync.enabled ? { roleSync: this.roleSync.ages() } : {}),
     };
   }
 }

@@ -50,7 +50,33 @@ export interface RotateRefreshParameters {
 
 /** Why a session ended, as recorded on the session, its grants and the revocation feed. */
 export type RevocationReason =
-  "logout" | "revoked_by_owner" | "revoked_token" | "refresh_token_reuse" | "wallet_signature_invalid";
+  | "logout"
+  | "revoked_by_owner"
+  | "revoked_token"
+  | "refresh_token_reuse"
+  | "wallet_signature_invalid"
+  | "role_revoked";
+
+/** Ending a session inside a caller's transaction. */
+export interface RevokeWithinParameters {
+  session: SessionEntity;
+  reason: RevocationReason;
+  now: Date;
+  requestId: string;
+  /** The block whose chain state ended it (role sync), recorded on its grants. */
+  blockNumber?: bigint;
+}
+
+/** Narrowing a live session to fewer scopes inside a caller's transaction (role sync). */
+export interface NarrowWithinParameters {
+  session: SessionEntity;
+  scopes: string[];
+  /** Why, as recorded on the superseded grants and the feed: e.g. `scope_removed`. */
+  reason: string;
+  access: AccessSnapshot;
+  now: Date;
+  requestId: string;
+}
 
 /**
  * Sessions, refresh families and grants. Every change is one transaction that also writes its
@@ -169,7 +195,7 @@ export class SessionService {
           ? await manager.query(`SELECT used_at FROM refresh_tokens WHERE id = $1`, [token.replaced_by_id])
           : [];
         if (!withinGrace || !child || child.used_at !== null) {
-          await this.revokeInTransaction(manager, {
+          await this.revokeWithin(manager, {
             session,
             reason: "refresh_token_reuse",
             now: p.now,
@@ -269,15 +295,13 @@ export class SessionService {
         .getRepository(SessionEntity)
         .findOne({ where: { id: p.sessionId }, lock: { mode: "pessimistic_write" } });
       if (!session || session.revokedAt !== null) return false;
-      await this.revokeInTransaction(manager, { ...p, session });
+      await this.revokeWithin(manager, { ...p, session });
       return true;
     });
   }
 
-  private async revokeInTransaction(
-    manager: EntityManager,
-    p: { session: SessionEntity; reason: RevocationReason; now: Date; requestId: string },
-  ): Promise<void> {
+  /** Ends `session` (locked by the caller) in the caller's transaction, with its feed and audit rows. */
+  async revokeWithin(manager: EntityManager, p: RevokeWithinParameters): Promise<void> {
     const { session, reason, now } = p;
     await manager.query(`UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1`, [
       session.id,
@@ -289,8 +313,9 @@ export class SessionService {
       [session.id, now],
     );
     await manager.query(
-      `UPDATE grants SET revoked_at = $2, revoked_reason = $3 WHERE session_id = $1 AND revoked_at IS NULL`,
-      [session.id, now, reason],
+      `UPDATE grants SET revoked_at = $2, revoked_reason = $3, revoked_block_number = $4
+        WHERE session_id = $1 AND revoked_at IS NULL`,
+      [session.id, now, reason, p.blockNumber?.toString() ?? null],
     );
     // Access tokens of the session live at most this long: the feed entry can be dropped after.
     await manager.getRepository(RevocationEntity).insert({
@@ -306,7 +331,53 @@ export class SessionService {
       chainId: session.chainId,
       requestId: p.requestId,
       occurredAt: now,
-      data: { sessionId: session.id, reason },
+      data: {
+        sessionId: session.id,
+        reason,
+        ...(p.blockNumber === undefined ? {} : { block: p.blockNumber.toString() }),
+      },
+    });
+  }
+
+  /**
+   * Keeps `session` (locked by the caller) alive with only `scopes`: its grants are superseded by a
+   * `chain_sync` grant, and the feed tells resource servers to narrow the tokens already issued.
+   */
+  async narrowWithin(manager: EntityManager, p: NarrowWithinParameters): Promise<void> {
+    const { session, now } = p;
+    await manager.query(`UPDATE sessions SET scopes = $2 WHERE id = $1`, [session.id, p.scopes]);
+    await manager.query(
+      `UPDATE grants SET revoked_at = $2, revoked_reason = $3, revoked_block_number = $4
+        WHERE session_id = $1 AND revoked_at IS NULL`,
+      [session.id, now, p.reason, p.access.block.number.toString()],
+    );
+    await this.recordGrant(manager, {
+      method: "chain_sync",
+      sessionId: session.id,
+      subject: session.subject,
+      requestedScopes: session.requestedScopes ?? undefined,
+      grantedScopes: p.scopes,
+      access: p.access,
+      context: { requestId: p.requestId, clientAddress: null, userAgent: null },
+      now,
+      // Tokens issued so far expire within one access-token lifetime; the session's refresh decides after.
+      expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
+    });
+    await manager.getRepository(RevocationEntity).insert({
+      sessionId: session.id,
+      reason: p.reason,
+      revokedAt: now,
+      expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
+      scopes: p.scopes,
+    });
+    await this.audit.record(manager, {
+      type: "session_narrowed",
+      outcome: "info",
+      subject: session.subject,
+      chainId: session.chainId,
+      requestId: p.requestId,
+      occurredAt: now,
+      data: { sessionId: session.id, reason: p.reason, scopes: p.scopes, block: blockOf(p.access) },
     });
   }
 

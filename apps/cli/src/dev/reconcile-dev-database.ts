@@ -35,7 +35,8 @@ export async function reconcileDevDatabase({
     outcome = "reset";
   }
   if (outcome !== "kept") {
-    const block = await client.getBlock({ blockNumber: BigInt(deployment.deployedAtBlock) });
+    // The block before the registry existed: role sync then applies every registry event, its first included.
+    const block = await client.getBlock({ blockNumber: BigInt(deployment.deployedAtBlock) - 1n });
     const cursor: ChainCursor = {
       chainId: deployment.chainId,
       genesisHash: deployment.genesisHash,

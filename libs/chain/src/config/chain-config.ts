@@ -11,4 +11,10 @@ export interface ChainConfig {
   registry: Address;
   /** Per-request RPC timeout in milliseconds. */
   timeoutMs: number;
+  /** Role sync: blocks an event must be buried under before it is applied (default 0). */
+  confirmations?: number;
+  /** Role sync: the registry's deployment block, where indexing starts (default 0). */
+  fromBlock?: bigint;
+  /** Role sync: most blocks one eth_getLogs covers (default 1,000). */
+  logRange?: number;
 }

@@ -5,6 +5,7 @@ import { LruCache } from "../lru/lru-cache.js";
 import { JwksUnavailableError, RevocationFeedStaleError } from "../errors/guard-errors.js";
 import { JwksCache } from "../jwks/jwks-cache.js";
 import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
+import { FrozenSet } from "../principal/frozen-set.js";
 import { principalFromClaims } from "../principal/principal-from-claims.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
 import { RevocationFeed } from "../revocations/revocation-feed.js";
@@ -116,6 +117,15 @@ export class SigilAuthenticator {
       throw new RevocationFeedStaleError("revocation feed unreachable: refusing tokens until it answers");
     }
     if (this.revocations.isRevoked(principal.sid)) throw new InvalidTokenError("revoked", "session revoked");
-    return principal;
+    const narrowed = this.revocations.narrowedScopes(principal.sid, principal.claims.iat);
+    return narrowed === undefined ? principal : narrowPrincipal(principal, narrowed);
   }
+}
+
+/** A copy of `principal` with only the scopes in `allowed` (the cached principal stays as verified). */
+function narrowPrincipal(principal: SigilPrincipal, allowed: ReadonlySet<string>): SigilPrincipal {
+  return Object.freeze({
+    ...principal,
+    scopes: new FrozenSet([...principal.scopes].filter((scope) => allowed.has(scope))),
+  });
 }

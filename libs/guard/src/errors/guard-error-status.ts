@@ -7,4 +7,5 @@ export const GUARD_ERROR_STATUS: Readonly<Record<string, number>> = {
   insufficient_scope: 403,
   jwks_unavailable: 503,
   revocation_feed_stale: 503,
+  role_sync_stale: 503,
 };

@@ -17,6 +17,11 @@ export class JwksUnavailableError extends SigilError {
   readonly code = "jwks_unavailable";
 }
 
+/** The issuer has not confirmed the chain's roles recently: scope checks fail closed (503). */
+export class RoleSyncStaleError extends SigilError {
+  readonly code = "role_sync_stale";
+}
+
 /** The revocation feed has not answered within its allowed staleness. Fail closed (503). */
 export class RevocationFeedStaleError extends SigilError {
   readonly code = "revocation_feed_stale";

@@ -7,6 +7,7 @@ import { PUBLIC_ROUTE, REQUIRED_SCOPES } from "../decorators/metadata-keys.js";
 import { challengeHeadersOf } from "../errors/challenge-headers.js";
 import { InsufficientScopeError } from "../errors/guard-errors.js";
 import { bearerTokenOf } from "../http/bearer-token.js";
+import { RevocationFeed } from "../revocations/revocation-feed.js";
 import { attachPrincipal } from "../principal/request-principal.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
 import { missingScope, type RoutePolicy } from "./route-policy.js";
@@ -25,6 +26,7 @@ export class SigilAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: SigilAuthenticator,
+    private readonly revocations: RevocationFeed,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -49,6 +51,14 @@ export class SigilAuthGuard implements CanActivate {
   }
 
   private admit(request: Request, response: Response, policy: RoutePolicy, principal: SigilPrincipal): true {
+    // A scope check trusts on-chain roles: only while the issuer confirms them (fail closed, D1).
+    if (policy.scopes.length > 0) {
+      try {
+        this.revocations.assertRolesFresh(principal.chainId);
+      } catch (error) {
+        refuse(response, error);
+      }
+    }
     if (missingScope(principal.scopes, policy.scopes) !== undefined) {
       refuse(response, new InsufficientScopeError(policy.scopes));
     }

@@ -17,6 +17,7 @@ const schema = z.strictObject({
       clientSecret: z.string().min(1),
       intervalMs: ms(10, 60_000).default(1000),
       maxStalenessMs: ms(10, FIFTEEN_MINUTES_MS).default(10_000),
+      maxRoleSyncAgeMs: ms(100, FIFTEEN_MINUTES_MS).default(10_000),
     })
     .refine((feed) => feed.maxStalenessMs > feed.intervalMs, {
       message: "must be longer than intervalMs",

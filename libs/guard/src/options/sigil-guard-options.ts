@@ -14,6 +14,12 @@ export interface RevocationFeedOptions {
    * revoked session working until its token expires (B7); the budget rides out short blips.
    */
   maxStalenessMs?: number;
+  /**
+   * When the issuer follows on-chain roles and reports a chain's roles confirmed longer ago than
+   * this, routes that require scopes answer 503 `role_sync_stale` (a revoked role may not have
+   * reached us); default 10 000 ms. Routes without scopes still answer.
+   */
+  maxRoleSyncAgeMs?: number;
 }
 
 /** Options of {@link SigilGuardModule}. */

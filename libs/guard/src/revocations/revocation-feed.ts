@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import { fetchJson, UpstreamRequestError } from "../http/fetch-json.js";
 import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
-import { parseRevocations, type RevocationPage } from "./parse-revocations.js";
+import { RoleSyncStaleError } from "../errors/guard-errors.js";
+import { type Narrowing, parseRevocations, type RevocationPage } from "./parse-revocations.js";
 
 // Catching up after an outage: pages read back to back in one poll before yielding to the timer.
 const MAX_PAGES_PER_POLL = 20;
@@ -15,6 +16,10 @@ const MAX_PAGES_PER_POLL = 20;
 export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger("SigilGuard");
   private readonly revoked = new Map<string, number>();
+  /** Sessions narrowed by on-chain role changes, each kept until its tokens have expired. */
+  private readonly narrowed = new Map<string, Narrowing[]>();
+  /** Local time (ms) at which each chain's roles were last confirmed by the issuer. */
+  private readonly rolesConfirmedAt = new Map<number, number>();
   private readonly authorization: string | undefined;
   private cursor: string | undefined;
   /** Whether the last answer is recent enough; a timer clears it, so requests read no clock. */
@@ -71,6 +76,33 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * Throws `role_sync_stale` when the issuer follows `chainId`'s roles and last confirmed them
+   * longer ago than allowed (or never). Issuers that do not follow roles report nothing: no check.
+   */
+  assertRolesFresh(chainId: number): void {
+    if (this.options.revocations === undefined || !this.rolesConfirmedAt.has(chainId)) return;
+    const age = this.nowMs() - this.rolesConfirmedAt.get(chainId)!;
+    if (age > this.options.revocations.maxRoleSyncAgeMs) {
+      throw new RoleSyncStaleError(`the issuer has not confirmed chain ${chainId}'s roles for ${age} ms`);
+    }
+  }
+
+  /**
+   * The scopes a token of `sid` issued at `issuedAtSeconds` may still use, when the session was
+   * narrowed after it was issued; undefined when no narrowing applies.
+   */
+  narrowedScopes(sid: string, issuedAtSeconds: number): ReadonlySet<string> | undefined {
+    const entries = this.narrowed.get(sid);
+    if (entries === undefined) return undefined;
+    let allowed: Set<string> | undefined;
+    for (const entry of entries) {
+      if (issuedAtSeconds * 1000 > entry.revokedAtMs) continue;
+      allowed = new Set(allowed ? entry.scopes.filter((scope) => allowed!.has(scope)) : entry.scopes);
+    }
+    return allowed;
+  }
+
+  /**
    * Reads pages until one comes back empty: only then is the guard caught up, and only then is
    * freshness renewed (a feed that keeps us behind ends in 503, as an unreachable one does).
    */
@@ -119,8 +151,21 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
       if (until > nowMs) this.revoked.set(sid, Math.max(until, this.revoked.get(sid) ?? 0));
     }
     for (const [sid, until] of this.revoked) if (until <= nowMs) this.revoked.delete(sid);
+    for (const entry of page.narrowed) {
+      const kept = { ...entry, expiresAtMs: entry.expiresAtMs + grace };
+      if (kept.expiresAtMs > nowMs)
+        this.narrowed.set(entry.sid, [...(this.narrowed.get(entry.sid) ?? []), kept]);
+    }
+    for (const [sid, entries] of this.narrowed) {
+      const live = entries.filter((entry) => entry.expiresAtMs > nowMs);
+      if (live.length === 0) this.narrowed.delete(sid);
+      else if (live.length !== entries.length) this.narrowed.set(sid, live);
+    }
+    for (const { chainId, ageMs } of page.roleSync ?? []) {
+      this.rolesConfirmedAt.set(chainId, ageMs === null ? Number.NEGATIVE_INFINITY : nowMs - ageMs);
+    }
     this.cursor = page.cursor;
-    return page.revoked.length;
+    return page.size;
   }
 
   private markFresh(forMs: number): void {

@@ -1,5 +1,6 @@
 import { Initial1764288000000 } from "./1764288000000-initial.js";
 import { SessionsRevocationsKeys1764300000000 } from "./1764300000000-sessions-revocations-keys.js";
+import { RoleSync1764400000000 } from "./1764400000000-role-sync.js";
 import { AuditChain1764500000000 } from "./1764500000000-audit-chain.js";
 import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 
@@ -7,6 +8,7 @@ import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 export const PERSISTENCE_MIGRATIONS = [
   Initial1764288000000,
   SessionsRevocationsKeys1764300000000,
+  RoleSync1764400000000,
   AuditChain1764500000000,
   KeyRotation1764600000000,
 ] as const;

@@ -1,0 +1,171 @@
+import { type ChainClient, readAccess } from "@sigil/chain";
+import {
+  type AccessSnapshot,
+  type BlockRef,
+  type RoleEvent,
+  type RoleEventBatch,
+  RoleEventKind,
+} from "@sigil/core";
+import { type RoleEventEffects, SessionEntity } from "@sigil/persistence";
+import { type DataSource, type EntityManager, IsNull, MoreThan } from "typeorm";
+import type { MetricsService } from "../metrics/metrics.service.js";
+import type { SessionService } from "../sessions/session.service.js";
+
+type Hex = `0x${string}`;
+
+/** Recorded on audit rows the follower writes (it serves no HTTP request). */
+export const ROLE_SYNC_REQUEST_ID = "role-sync";
+
+/** How long a removal keeps re-checking sessions that signed in around it (a login that read roles before the event). */
+const RECHECK_WINDOW_MS = 30_000;
+/** Sessions touched this long before the previous check are checked again (clock skew, slow commits). */
+const RECHECK_OVERLAP_MS = 2_000;
+
+/** The accounts a batch may have taken something from, with their access read at the batch's end. */
+export interface PreparedEffects {
+  access: Map<Hex, AccessSnapshot>;
+  /** Accounts that lost a role in the batch: their sessions end instead of narrowing. */
+  roleRevoked: Set<Hex>;
+}
+
+interface PendingRemoval {
+  until: number;
+  account?: Hex;
+  scope?: string;
+}
+
+export interface ChainSessionEffectsParameters {
+  chain: ChainClient;
+  dataSource: DataSource;
+  sessions: SessionService;
+  metrics: MetricsService;
+  now?: () => Date;
+}
+
+/**
+ * What registry events do to live sessions on one chain. A revoked role ends the account's sessions
+ * that held a scope it no longer has; a scope removed from a role narrows every session holding it.
+ * Who keeps what is decided by a direct registry read at the batch's last block, never by the index
+ * alone, so a follower that started late cannot take away scopes an account still has.
+ */
+export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
+  private readonly now: () => Date;
+  private pending: PendingRemoval[] = [];
+  private lastRecheckAt = 0;
+
+  constructor(private readonly p: ChainSessionEffectsParameters) {
+    this.now = p.now ?? (() => new Date());
+  }
+
+  async prepare(batch: RoleEventBatch): Promise<PreparedEffects> {
+    const roleRevoked = new Set<Hex>();
+    const removedScopes = new Set<string>();
+    for (const event of batch.events) {
+      if (event.kind === RoleEventKind.roleRevoked && event.account) roleRevoked.add(event.account);
+      if (event.kind === RoleEventKind.scopeRemoved && event.scope) removedScopes.add(event.scope);
+    }
+    const accounts = new Set<Hex>(roleRevoked);
+    if (removedScopes.size > 0) {
+      const rows: { address: Hex }[] = await this.p.dataSource.query(
+        `SELECT DISTINCT address FROM sessions
+          WHERE chain_id = $1 AND revoked_at IS NULL AND absolute_expires_at > $2 AND scopes && $3`,
+        [batch.chainId, this.now(), [...removedScopes]],
+      );
+      for (const row of rows) accounts.add(row.address);
+    }
+    return { access: await this.readAll(accounts, batch.to), roleRevoked };
+  }
+
+  async applyWithin(
+    manager: EntityManager,
+    batch: RoleEventBatch,
+    added: RoleEvent[],
+    prepared: PreparedEffects,
+  ): Promise<void> {
+    const chainId = String(batch.chainId);
+    for (const event of added) this.p.metrics.roleEventsApplied.inc({ chain_id: chainId, event: event.kind });
+    await this.enforce(manager, prepared);
+    const until = Date.now() + RECHECK_WINDOW_MS;
+    for (const event of batch.events) {
+      if (event.kind === RoleEventKind.roleRevoked) this.pending.push({ until, account: event.account });
+      if (event.kind === RoleEventKind.scopeRemoved) this.pending.push({ until, scope: event.scope });
+    }
+  }
+
+  /**
+   * Closes the race with sign-ins: a login or refresh that read roles just before a removal was
+   * applied may commit just after it. For a short window after each removal, sessions touched since
+   * the last check that match it are checked again against the chain at `position`.
+   */
+  async recheckRecent(position: BlockRef): Promise<void> {
+    const nowMs = Date.now();
+    this.pending = this.pending.filter((entry) => entry.until > nowMs);
+    if (this.pending.length === 0) return;
+    const since = new Date(this.lastRecheckAt - RECHECK_OVERLAP_MS);
+    this.lastRecheckAt = nowMs;
+    const accounts = this.pending.flatMap((entry) => (entry.account ? [entry.account] : []));
+    const scopes = this.pending.flatMap((entry) => (entry.scope ? [entry.scope] : []));
+    const rows: { address: Hex }[] = await this.p.dataSource.query(
+      `SELECT DISTINCT address FROM sessions
+        WHERE chain_id = $1 AND revoked_at IS NULL AND last_used_at >= $2
+          AND (address = ANY($3) OR scopes && $4)`,
+      [position.chainId, since, accounts, scopes],
+    );
+    if (rows.length === 0) return;
+    const prepared: PreparedEffects = {
+      access: await this.readAll(new Set(rows.map((row) => row.address)), position),
+      roleRevoked: new Set(accounts),
+    };
+    await this.p.dataSource.transaction((manager) => this.enforce(manager, prepared));
+  }
+
+  private async enforce(manager: EntityManager, prepared: PreparedEffects): Promise<void> {
+    const now = this.now();
+    const chainId = String(this.p.chain.chainId);
+    for (const [address, access] of prepared.access) {
+      const allowed = new Set(access.scopes);
+      const live = await manager.getRepository(SessionEntity).find({
+        where: {
+          chainId: this.p.chain.chainId,
+          address,
+          revokedAt: IsNull(),
+          absoluteExpiresAt: MoreThan(now),
+        },
+        lock: { mode: "pessimistic_write" },
+      });
+      for (const session of live) {
+        const kept = session.scopes.filter((scope) => allowed.has(scope));
+        if (kept.length === session.scopes.length) continue;
+        if (prepared.roleRevoked.has(address)) {
+          await this.p.sessions.revokeWithin(manager, {
+            session,
+            reason: "role_revoked",
+            now,
+            requestId: ROLE_SYNC_REQUEST_ID,
+            blockNumber: access.block.number,
+          });
+          this.p.metrics.sessionsNarrowedOrRevoked.inc({ chain_id: chainId, action: "revoked" });
+        } else {
+          await this.p.sessions.narrowWithin(manager, {
+            session,
+            scopes: kept,
+            reason: "scope_removed",
+            access,
+            now,
+            requestId: ROLE_SYNC_REQUEST_ID,
+          });
+          this.p.metrics.sessionsNarrowedOrRevoked.inc({ chain_id: chainId, action: "narrowed" });
+        }
+      }
+    }
+  }
+
+  /** Each account's access at `block` (pinned by hash), read in one JSON-RPC batch. */
+  private async readAll(accounts: Set<Hex>, block: BlockRef): Promise<Map<Hex, AccessSnapshot>> {
+    const at = { number: block.number, hash: block.hash };
+    const snapshots = await Promise.all(
+      [...accounts].map((address) => readAccess({ chain: this.p.chain, address, at })),
+    );
+    return new Map(snapshots.map((snapshot) => [snapshot.address, snapshot]));
+  }
+}

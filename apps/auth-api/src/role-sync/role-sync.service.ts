@@ -1,0 +1,214 @@
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from "@nestjs/common";
+import { type ChainClient, ChainClients, followRoleEvents, readBlockLinks } from "@sigil/chain";
+import { describeDatabase, TypeormRoleEventStore } from "@sigil/persistence";
+import { DataSource } from "typeorm";
+import { AuditService } from "../audit/audit.service.js";
+import { AppConfig } from "../config/app-config.js";
+import { MetricsService } from "../metrics/metrics.service.js";
+import { SessionService } from "../sessions/session.service.js";
+import { ChainSessionEffects, ROLE_SYNC_REQUEST_ID } from "./chain-session-effects.js";
+import { AdvisoryLeaderLock, InProcessLeaderLock, type LeaderLock } from "./leader-lock.js";
+import { reconcileRoles, type ReconciliationReport } from "./reconcile-roles.js";
+import { RoleSyncStatusService } from "./role-sync-status.service.js";
+
+/** Ranges applied per step before yielding (catch-up continues on the next, immediate, step). */
+const BATCHES_PER_STEP = 10;
+
+/**
+ * Follows every configured chain's registry and applies role changes to live sessions. Every
+ * instance runs one loop per chain; only the holder of that chain's leader lock follows, the others
+ * retry the lock and take over within `leaderRetryMs` of the leader's death.
+ */
+@Injectable()
+export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly followers = new Map<number, ChainFollower>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly chains: ChainClients,
+    private readonly sessions: SessionService,
+    private readonly metrics: MetricsService,
+    private readonly status: RoleSyncStatusService,
+    private readonly audit: AuditService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.roleSync.enabled) return;
+    const database = describeDatabase(this.dataSource);
+    const url = (this.dataSource.options as { url?: string }).url;
+    for (const chain of this.chains.all()) {
+      const lock: LeaderLock =
+        database.kind === "postgres" && url
+          ? new AdvisoryLeaderLock(url, chain.chainId)
+          : new InProcessLeaderLock(this.dataSource, chain.chainId);
+      const follower = new ChainFollower(chain, lock, this);
+      this.followers.set(chain.chainId, follower);
+      follower.start();
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.followers.values()].map((follower) => follower.stop()));
+  }
+
+  /** The follower of `chainId` in this instance (tests and health). */
+  follower(chainId: number): ChainFollower | undefined {
+    return this.followers.get(chainId);
+  }
+
+  /** Compares indexed roles with direct reads now; records the divergence as a metric and an audit event. */
+  async reconcile(chain: ChainClient): Promise<ReconciliationReport> {
+    const label = { chain_id: String(chain.chainId) };
+    try {
+      const report = await reconcileRoles({ dataSource: this.dataSource, chain });
+      this.metrics.reconciliationDivergence.set(label, report.divergent.length);
+      this.metrics.reconciliationRuns.inc({
+        ...label,
+        outcome: report.divergent.length ? "divergent" : "ok",
+      });
+      if (report.divergent.length > 0) {
+        await this.audit.record(this.dataSource.manager, {
+          type: "role_index_divergence",
+          outcome: "failure",
+          chainId: chain.chainId,
+          requestId: ROLE_SYNC_REQUEST_ID,
+          occurredAt: new Date(),
+          data: { block: report.block, divergent: report.divergent },
+        });
+      }
+      return report;
+    } catch (error) {
+      this.metrics.reconciliationRuns.inc({ ...label, outcome: "error" });
+      throw error;
+    }
+  }
+
+  /** @internal what a follower needs from the service. */
+  get deps() {
+    return {
+      config: this.config,
+      dataSource: this.dataSource,
+      sessions: this.sessions,
+      metrics: this.metrics,
+      status: this.status,
+    };
+  }
+}
+
+/** One chain's follow loop in one instance. */
+export class ChainFollower {
+  private readonly logger: Logger;
+  private readonly effects: ChainSessionEffects;
+  private store: TypeormRoleEventStore | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private nextLeaderTry = 0;
+  private nextReconcile: number;
+  private failing = false;
+  /** Whether this instance follows the chain now. */
+  leader = false;
+  /** Completed steps while leader (tests wait on it). */
+  steps = 0;
+
+  constructor(
+    readonly chain: ChainClient,
+    readonly lock: LeaderLock,
+    private readonly service: RoleSyncService,
+  ) {
+    this.logger = new Logger(`RoleSync:${chain.chainId}`);
+    const { dataSource, sessions, metrics, config } = service.deps;
+    this.effects = new ChainSessionEffects({ chain, dataSource, sessions, metrics });
+    this.nextReconcile = Date.now() + config.roleSync.reconcileIntervalMs;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.lock.release();
+    this.leader = false;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.step().then((more) => {
+        this.running = undefined;
+        this.schedule(more ? 0 : this.service.deps.config.roleSync.pollMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One step; true when there is more to catch up on right away. */
+  private async step(): Promise<boolean> {
+    const { config, dataSource, metrics, status } = this.service.deps;
+    const chainLabel = { chain_id: String(this.chain.chainId) };
+    if (!(await this.ensureLeadership())) return false;
+    try {
+      this.store ??= new TypeormRoleEventStore({
+        dataSource,
+        identity: {
+          genesisHash: (await readBlockLinks(this.chain, [0n]))[0]!.hash,
+          registryAddress: this.chain.config.registry,
+        },
+        effects: this.effects,
+      });
+      const result = await followRoleEvents({
+        chain: this.chain,
+        store: this.store,
+        confirmations: this.chain.config.confirmations ?? 0,
+        fromBlock: this.chain.config.fromBlock ?? 0n,
+        maxRange: this.chain.config.logRange ?? 1_000,
+        maxBatches: BATCHES_PER_STEP,
+      });
+      if (result.position) {
+        await this.effects.recheckRecent(result.position);
+        await this.store.touch(this.chain.chainId);
+        status.confirmed(this.chain.chainId, new Date());
+      }
+      metrics.chainFollowerLagBlocks.set(chainLabel, Number(result.lag));
+      if (result.rewound)
+        this.logger.warn(`reorg below block ${result.position?.number ?? "start"}: rewound and re-applied`);
+      if (this.failing) this.logger.log("following again");
+      this.failing = false;
+      this.steps += 1;
+      if (config.roleSync.reconcileIntervalMs > 0 && Date.now() >= this.nextReconcile) {
+        this.nextReconcile = Date.now() + config.roleSync.reconcileIntervalMs;
+        await this.service.reconcile(this.chain);
+      }
+      return result.lag > 0n;
+    } catch (error) {
+      metrics.chainRpcErrors.inc({ ...chainLabel, operation: "follow" });
+      if (!this.failing)
+        this.logger.warn(`following failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.failing = true;
+      return false;
+    }
+  }
+
+  private async ensureLeadership(): Promise<boolean> {
+    if (this.leader) {
+      if (await this.lock.stillHeld()) return true;
+      this.leader = false;
+      this.logger.warn("lost the leader lock: following stops here");
+      return false;
+    }
+    if (Date.now() < this.nextLeaderTry) return false;
+    this.nextLeaderTry = Date.now() + this.service.deps.config.roleSync.leaderRetryMs;
+    this.leader = await this.lock.tryAcquire();
+    if (this.leader) this.logger.log("leading: following this chain");
+    return this.leader;
+  }
+}
