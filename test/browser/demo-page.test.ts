@@ -161,6 +161,24 @@ describeInBrowser("demo page in Chromium against dev mode (npm start)", () => {
     await screenshot("signed-in-no-role-no-scopes");
   }, 60_000);
 
+  it("without an injected wallet, the dev wallet (Hardhat's public keys, dev chain only) signs in", async () => {
+    const plain = await browser.newPage();
+    try {
+      await plain.goto(`${dev.apiUrl}/`);
+      await plain.waitForSelector("body[data-ready=true]");
+      expect(await plain.textContent("#wallet-kind")).toContain("dev wallet");
+      await plain.selectOption("#dev-account", String(DevAccountIndex.viewer));
+      await plain.click("#sign-in");
+      await plain.waitForSelector("#identity:not([hidden])");
+      expect(await plain.textContent("#address")).toBe(devAccount(DevAccountIndex.viewer).address);
+      expect(await plain.textContent("#roles")).toBe("VIEWER");
+      expect(await plain.textContent("#scopes")).toBe("positions:read");
+      await plain.screenshot({ path: path.join(artifacts, "08-dev-wallet-viewer.png"), fullPage: true });
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+
   it("B11: no access token ever appears in a URL, and the page raised no script error", () => {
     expect(issuedTokens.length).toBeGreaterThanOrEqual(2);
     for (const token of issuedTokens) {
