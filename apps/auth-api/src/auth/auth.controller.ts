@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from "@nestjs/common";
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Post,
+  Req,
+  UseGuards,
+  UseInterceptors,
+} from "@nestjs/common";
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from "@nestjs/swagger";
 import { normalizeScopes } from "@sigil/core";
 import type { Request } from "express";
@@ -6,6 +16,7 @@ import { Authenticated, Public } from "../access/route-policy.js";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { requestContext } from "../http/request-context.js";
 import { AuthRateLimitGuard } from "../rate-limit/auth-rate-limit.guard.js";
+import { AuthEventsInterceptor } from "../security-events/auth-events.interceptor.js";
 import { SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
 import {
@@ -22,6 +33,7 @@ import { LoginService } from "./login.service.js";
 @ApiTags("auth")
 @Controller("v1/auth")
 @UseGuards(AuthRateLimitGuard)
+@UseInterceptors(AuthEventsInterceptor)
 export class AuthController {
   constructor(
     private readonly login: LoginService,

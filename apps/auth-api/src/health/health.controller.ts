@@ -13,6 +13,7 @@ import type { Response } from "express";
 import { DataSource } from "typeorm";
 import { Public } from "../access/route-policy.js";
 import { RedisService } from "../rate-limit/redis.service.js";
+import { RateLimitWeight } from "../rate-limit/rate-limit-weight.js";
 
 /** Liveness (the process answers) and readiness (database and every chain answer). */
 @Controller("health")
@@ -33,6 +34,8 @@ export class HealthController {
 
   @Get("ready")
   @HealthCheck()
+  // Reads the database and every chain: the costliest public route.
+  @RateLimitWeight(5)
   async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

@@ -1,0 +1,89 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from "@nestjs/common";
+import { isSigilError } from "@sigil/core";
+import type { Request } from "express";
+import { catchError, type Observable, tap, throwError } from "rxjs";
+import { MetricsService } from "../metrics/metrics.service.js";
+import type { SecurityEventType } from "./security-event.js";
+import { SecurityEventsService } from "./security-events.service.js";
+
+/** Address line of a SIWE message (line 2): the wallet a failed login names. */
+const ADDRESS_LINE = /^[^\n]*\n(0x[0-9a-fA-F]{40})\n/;
+/** ERC-6492 signatures end with this magic suffix. */
+const ERC6492_SUFFIX = "6492649264926492649264926492649264926492649264926492649264926492";
+
+/**
+ * Counts sign-in outcomes and token issuance on the auth routes, and turns failures into typed
+ * security events (login failures by reason, nonce replay, signature failures, refresh reuse).
+ */
+@Injectable()
+export class AuthEventsInterceptor implements NestInterceptor {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly events: SecurityEventsService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const action = context.getHandler().name;
+    const body = (request.body ?? {}) as { message?: unknown; signature?: unknown };
+    const signatureKind = signatureKindOf(body.signature);
+    return next.handle().pipe(
+      tap(() => {
+        if (action === "signIn") {
+          this.metrics.loginsTotal.inc({ outcome: "success", signature_kind: signatureKind, reason: "none" });
+          this.metrics.tokensIssued.inc({ method: "siwe" });
+        } else if (action === "refresh") {
+          this.metrics.tokensRefreshed.inc();
+          this.metrics.tokensIssued.inc({ method: "refresh" });
+        } else if (action === "logout") this.metrics.tokensRevoked.inc({ reason: "logout" });
+      }),
+      catchError((error: unknown) => {
+        const code = isSigilError(error) ? error.code : "internal_error";
+        if (action === "signIn") {
+          this.metrics.loginsTotal.inc({ outcome: "failure", signature_kind: signatureKind, reason: code });
+          const wallet = typeof body.message === "string" ? ADDRESS_LINE.exec(body.message)?.[1] : undefined;
+          void this.emit(request, loginEventType(code), code, wallet);
+        } else if (action === "refresh" && code === "invalid_grant" && /already used/.test(String(error))) {
+          // The session service audited the reuse and revoked the family in its own transaction.
+          this.metrics.refreshReuse.inc();
+          this.metrics.tokensRevoked.inc({ reason: "refresh_token_reuse" });
+          void this.emit(request, "refresh_reuse", "refresh_token_reuse", undefined, { audited: true });
+        }
+        return throwError(() => error);
+      }),
+    );
+  }
+
+  private emit(
+    request: Request,
+    type: SecurityEventType,
+    reason: string,
+    wallet: string | undefined,
+    options: { audited?: boolean } = {},
+  ): Promise<void> {
+    return this.events.emit(
+      {
+        type,
+        reason,
+        subject: wallet ?? null,
+        clientAddress: request.ip ?? null,
+        requestId: request.id ?? null,
+        occurredAt: new Date(),
+      },
+      options,
+    );
+  }
+}
+
+function loginEventType(code: string): SecurityEventType {
+  if (code === "nonce_used") return "nonce_replay";
+  if (code === "signature_invalid" || code === "signature_mismatch") return "signature_failed";
+  return "login_failed";
+}
+
+/** The signature's format: 65-byte ECDSA (EOA), ERC-6492 wrapped, else contract-wallet (1271). */
+function signatureKindOf(signature: unknown): string {
+  if (typeof signature !== "string" || !/^0x[0-9a-fA-F]*$/.test(signature)) return "unknown";
+  if (signature.toLowerCase().endsWith(ERC6492_SUFFIX)) return "eip6492";
+  return signature.length === 132 ? "eoa" : "eip1271";
+}
