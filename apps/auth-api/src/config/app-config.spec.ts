@@ -42,8 +42,18 @@ describe("loadConfig", () => {
         rpcUrls: ["http://127.0.0.1:8545"],
         registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
         timeoutMs: 5000,
+        confirmations: 0,
+        fromBlock: 0,
+        logRange: 1000,
       },
     ]);
+    expect(config.roleSync).toEqual({
+      enabled: true,
+      pollMs: 250,
+      maxStalenessMs: 10_000,
+      leaderRetryMs: 1_000,
+      reconcileIntervalMs: 300_000,
+    });
   });
 
   it("names the offending key and never echoes its value", () => {
@@ -63,6 +73,12 @@ describe("loadConfig", () => {
     ],
     [{ SIGIL_CHAINS: chains.replace("http://", "ws://") }, "SIGIL_CHAINS.0.rpcUrls.0"],
     [{ SIGIL_CHAINS: chains, PORT: "70000" }, "PORT"],
+    [
+      { SIGIL_CHAINS: chains.replace('"registry"', '"confirmations":-1,"registry"') },
+      "SIGIL_CHAINS.0.confirmations",
+    ],
+    [{ SIGIL_CHAINS: chains, SIGIL_ROLE_SYNC_POLL_MS: "5" }, "SIGIL_ROLE_SYNC_POLL_MS"],
+    [{ SIGIL_CHAINS: chains, SIGIL_ROLE_SYNC: "yes" }, "SIGIL_ROLE_SYNC"],
     [{ SIGIL_CHAINS: chains, SIGIL_ENV: "staging" }, "SIGIL_ENV"],
   ])("rejects %j naming %s", (env, key) => expectInvalid(env as Record<string, string>, key));
 

@@ -242,13 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.join(".");
-    throw new ConfigInvalidError(`configuration ${key}: ${issue.message}`, { details: { key } });
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, present);
   const chains = e.SIGIL_CHAINS.map((chain) => ({
     chainId: chain.chainId,
     name: chain.name ?? `chain-${chain.chainId}`,
@@ -256,7 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     registry: getAddress(chain.registry),
     timeoutMs: chain.timeoutMs,
     confirmations: chain.confirmations,
-    fromBlock: BigInt(chain.fromBlock),
+    fromBlock: chain.fromBlock,
     logRange: chain.logRange,
   }));
   const duplicate = chains.find((chain, i) => chains.findIndex((c) => c.chainId === chain.chainId) !== i);
@@ -308,13 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       leaderRetryMs: e.SIGIL_ROLE_SYNC_LEADER_RETRY_MS,
       reconcileIntervalMs: e.SIGIL_RECONCILE_INTERVAL_MS,
     },
-    {
-      previousKeks: (e.SIGIL_KEK_PREVIOUS ?? []).map((value) => Buffer.from(value, "base64")),
-      rotationIntervalMs: Math.round(e.SIGIL_KEY_ROTATION_DAYS * 86_400_000),
-      publishLeadMs: Math.round(e.SIGIL_KEY_PUBLISH_LEAD * 1000),
-      retireAfterMs: (e.SIGIL_ACCESS_TOKEN_TTL + KEY_CLOCK_SKEW_SECONDS) * 1000,
-      pollMs: e.SIGIL_KEY_POLL_MS,
-    },
+    signingKeyConfig(e),
     {
       authWindowSeconds: e.SIGIL_AUTH_RATE_LIMIT_WINDOW,
       apiPointsPerSecond: e.SIGIL_RATE_LIMIT_API,
@@ -335,12 +323,67 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
 type Env = z.infer<typeof envSchema>;
 
+function parseEnv<S extends z.ZodType>(schema: S, present: Record<string, string | undefined>): z.infer<S> {
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join(".");
+    throw new ConfigInvalidError(`configuration ${key}: ${issue.message}`, { details: { key } });
+  }
+  return parsed.data;
+}
+
+const keyEnvSchema = envSchema.pick({
+  SIGIL_ENV: true,
+  DATABASE_URL: true,
+  SIGIL_DATA_DIR: true,
+  SIGIL_KEK: true,
+  SIGIL_KEK_FILE: true,
+  SIGIL_KEK_PREVIOUS: true,
+  SIGIL_KEY_ROTATION_DAYS: true,
+  SIGIL_KEY_PUBLISH_LEAD: true,
+  SIGIL_KEY_POLL_MS: true,
+  SIGIL_ACCESS_TOKEN_TTL: true,
+  TYPEORM_SYNCHRONIZE: true,
+});
+type KeyEnv = z.infer<typeof keyEnvSchema>;
+
+/** What `sigil keys …` and `sigil kek rewrap` need: the database, the KEK and the rotation policy. */
+export type KeyCommandConfig = Pick<AppConfig, "env" | "databaseUrl" | "dataDir" | "kek" | "keys">;
+
+/** Validates only the settings of {@link KeyCommandConfig} (the CLI needs no chain to rotate keys). */
+export function loadKeyConfig(env: Record<string, string | undefined>): KeyCommandConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const e = parseEnv(keyEnvSchema, present);
+  const kek = resolveKek(e);
+  if (e.SIGIL_ENV === "production" && kek === undefined) throw invalid("SIGIL_KEK", "required in production");
+  return {
+    env: e.SIGIL_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.SIGIL_DATA_DIR,
+    kek,
+    keys: signingKeyConfig(e),
+  };
+}
+
+function signingKeyConfig(e: KeyEnv): SigningKeyConfig {
+  return {
+    previousKeks: (e.SIGIL_KEK_PREVIOUS ?? []).map((value) => Buffer.from(value, "base64")),
+    rotationIntervalMs: Math.round(e.SIGIL_KEY_ROTATION_DAYS * 86_400_000),
+    publishLeadMs: Math.round(e.SIGIL_KEY_PUBLISH_LEAD * 1000),
+    retireAfterMs: (e.SIGIL_ACCESS_TOKEN_TTL + KEY_CLOCK_SKEW_SECONDS) * 1000,
+    pollMs: e.SIGIL_KEY_POLL_MS,
+  };
+}
+
 function invalid(key: string, problem: string): ConfigInvalidError {
   return new ConfigInvalidError(`configuration ${key}: ${problem}`, { details: { key } });
 }
 
 /** SIGIL_KEK or the file SIGIL_KEK_FILE names (one of them), refused when it is a placeholder. */
-function resolveKek(e: Env): Buffer | undefined {
+function resolveKek(e: KeyEnv): Buffer | undefined {
   if (e.SIGIL_KEK !== undefined && e.SIGIL_KEK_FILE !== undefined) {
     throw invalid("SIGIL_KEK_FILE", "set SIGIL_KEK or SIGIL_KEK_FILE, not both");
   }

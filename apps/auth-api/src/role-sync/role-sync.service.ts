@@ -169,7 +169,7 @@ export class ChainFollower {
         chain: this.chain,
         store: this.store,
         confirmations: this.chain.config.confirmations ?? 0,
-        fromBlock: this.chain.config.fromBlock ?? 0n,
+        fromBlock: BigInt(this.chain.config.fromBlock ?? 0),
         maxRange: this.chain.config.logRange ?? 1_000,
         maxBatches: BATCHES_PER_STEP,
       });

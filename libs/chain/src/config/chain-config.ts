@@ -14,7 +14,7 @@ export interface ChainConfig {
   /** Role sync: blocks an event must be buried under before it is applied (default 0). */
   confirmations?: number;
   /** Role sync: the registry's deployment block, where indexing starts (default 0). */
-  fromBlock?: bigint;
+  fromBlock?: number;
   /** Role sync: most blocks one eth_getLogs covers (default 1,000). */
   logRange?: number;
 }
