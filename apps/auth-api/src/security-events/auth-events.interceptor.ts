@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from "@nestjs/common";
 import { isSigilError } from "@sigil/core";
 import type { Request } from "express";
-import { catchError, type Observable, tap, throwError } from "rxjs";
+import { catchError, from, type Observable, switchMap, tap, throwError } from "rxjs";
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { SecurityEventType } from "./security-event.js";
 import { SecurityEventsService } from "./security-events.service.js";
@@ -42,12 +42,17 @@ export class AuthEventsInterceptor implements NestInterceptor {
         if (action === "signIn") {
           this.metrics.loginsTotal.inc({ outcome: "failure", signature_kind: signatureKind, reason: code });
           const wallet = typeof body.message === "string" ? ADDRESS_LINE.exec(body.message)?.[1] : undefined;
-          void this.emit(request, loginEventType(code), code, wallet);
+          // Recorded before the response leaves, so the audit row exists when the client sees the error.
+          return from(this.emit(request, loginEventType(code), code, wallet)).pipe(
+            switchMap(() => throwError(() => error)),
+          );
         } else if (action === "refresh" && code === "invalid_grant" && /already used/.test(String(error))) {
           // The session service audited the reuse and revoked the family in its own transaction.
           this.metrics.refreshReuse.inc();
           this.metrics.tokensRevoked.inc({ reason: "refresh_token_reuse" });
-          void this.emit(request, "refresh_reuse", "refresh_token_reuse", undefined, { audited: true });
+          return from(
+            this.emit(request, "refresh_reuse", "refresh_token_reuse", undefined, { audited: true }),
+          ).pipe(switchMap(() => throwError(() => error)));
         }
         return throwError(() => error);
       }),

@@ -1,0 +1,123 @@
+// SECURITY-TESTS I1 (one structured security event per failure, audited and counted), I2 (no
+// token or secret in logs), I3 (log injection stays one encoded field) and E5 (generic errors).
+import type { INestApplication } from "@nestjs/common";
+import { createApp, loadConfig } from "@sigil/auth-api";
+import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { Writable } from "node:stream";
+import request from "supertest";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
+
+describe("I1-I3, E5: security events, logs and metrics", () => {
+  let sigil: SigilTestEnvironment;
+  let app: INestApplication;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    sigil = await startSigil();
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+        done();
+      },
+    });
+    app = await createApp({
+      config: loadConfig({ ...sigil.env, SIGIL_LOG_LEVEL: "info", SIGIL_ALERT_FAILURE_BURST: "3" }),
+      dataSource: sigil.database.dataSource,
+      logStream: sink,
+    });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sigil?.close();
+  });
+
+  it("I1: failed sign-ins are typed security events: audited with request id, counted, and a burst alerts", async () => {
+    const trader = devAccount(DevAccountIndex.trader);
+    const challenge = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .send({ address: trader.address, chainId: 31337 })
+      .expect(200);
+    const forged = `0x${"11".repeat(65)}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const response = await request(app.getHttpServer())
+        .post("/v1/auth/login")
+        .send({ message: challenge.body.message, signature: forged });
+      expect(response.status).toBe(401);
+      ids.push(response.body.requestId);
+    }
+    const rows = (await sigil.database.dataSource.query(
+      `SELECT type, outcome, subject, request_id, data FROM audit_events WHERE request_id = ANY($1) ORDER BY id`,
+      [ids],
+    )) as { type: string; outcome: string; subject: string; request_id: string; data: { reason: string } }[];
+    const failures = rows.filter((row) => row.type !== "security.alert");
+    expect(failures).toHaveLength(3);
+    for (const row of failures) {
+      expect(row.type).toMatch(/^security\.(signature_failed|login_failed)$/);
+      expect(row.outcome).toBe("failure");
+      expect(row.subject).toBe(trader.address);
+      expect(row.data.reason).toMatch(/^[a-z_]+$/);
+    }
+    expect(rows.filter((row) => row.type === "security.alert").length).toBeGreaterThanOrEqual(1);
+    const metrics = await request(app.getHttpServer()).get("/metrics").expect(200);
+    expect(metrics.text).toMatch(
+      /sigil_logins_total\{outcome="failure",signature_kind="eoa",reason="[a-z_]+"\} 3/,
+    );
+    expect(metrics.text).toMatch(/sigil_security_alerts_total\{detector="failure_burst_per_wallet"\} 1/);
+    expect(metrics.text).toMatch(
+      /sigil_http_request_duration_seconds_count\{method="POST",route="\/v1\/auth\/login",status="401"\} 3/,
+    );
+  });
+
+  it("I2: no access token, refresh token or signature appears in the logs", async () => {
+    const response = await signIn({ app, account: devAccount(DevAccountIndex.viewer) });
+    expect(response.status).toBe(200);
+    const { access_token: accessToken, refresh_token: refreshToken } = response.body;
+    // A token in the query string (refused) and in the header (accepted): neither may be logged.
+    await request(app.getHttpServer()).get(`/v1/me?access_token=${accessToken}`);
+    await request(app.getHttpServer())
+      .get("/v1/me")
+      .set("Authorization", `Bearer ${accessToken}`)
+      .expect(200);
+    await request(app.getHttpServer())
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: refreshToken })
+      .expect(200);
+    const log = lines.join("\n");
+    expect(lines.length).toBeGreaterThan(3);
+    expect(log).not.toContain(accessToken);
+    expect(log).not.toContain(refreshToken);
+    expect(log).not.toContain(accessToken.split(".")[2]);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const me = lines
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.req?.path === "/v1/me" && entry.res?.statusCode === 200);
+    expect(me).toMatchObject({
+      req: { method: "GET", path: "/v1/me" },
+      res: { statusCode: 200 },
+      route: "/v1/me",
+    });
+    expect(me.req.id).toEqual(expect.any(String));
+  });
+
+  it("I3: newlines and ANSI codes in a request stay inside one JSON field of one line", async () => {
+    const before = lines.length;
+    const evil = "/v1/nope%0A%1B[31mFAKE%20LOG%20LINE%0D";
+    await request(app.getHttpServer()).get(evil).expect(404);
+    const added = lines.slice(before);
+    expect(added).toHaveLength(1);
+    const entry = JSON.parse(added[0]!);
+    expect(entry.req.path).toBe(evil);
+    expect(added[0]).not.toMatch(/[\n\r\u001b]/);
+  });
+
+  it("E5: errors are generic: no stack trace and no SQL in a 500 or 4xx body", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/login")
+      .send({ message: "' OR 1=1; --\n", signature: "0x" });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(Object.keys(response.body).sort()).toEqual(["error", "message", "requestId"]);
+    expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts:\d+|SELECT|INSERT|node_modules/);
+  });
+});
