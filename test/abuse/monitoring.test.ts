@@ -109,7 +109,7 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     expect(added).toHaveLength(1);
     const entry = JSON.parse(added[0]!);
     expect(entry.req.path).toBe(evil);
-    expect(added[0]).not.toMatch(/[\n\r\u001b]/);
+    for (const control of ["\n", "\r", "\u001b"]) expect(added[0]).not.toContain(control);
   });
 
   it("E5: errors are generic: no stack trace and no SQL in a 500 or 4xx body", async () => {
