@@ -12,6 +12,8 @@ export function challengeHeadersOf(error: unknown): Readonly<Record<string, stri
   }
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "invalid_token") return INVALID_TOKEN;
-  if (code === "jwks_unavailable" || code === "revocation_feed_stale") return RETRY_SOON;
+  if (code === "jwks_unavailable" || code === "revocation_feed_stale" || code === "role_sync_stale") {
+    return RETRY_SOON;
+  }
   return {};
 }

@@ -3,7 +3,12 @@ import type { SigilError } from "@sigil/core";
 import { InvalidTokenError } from "@sigil/sessions";
 import type { Request, Response } from "express";
 import { GUARD_ERROR_STATUS } from "./guard-error-status.js";
-import { InsufficientScopeError, JwksUnavailableError, RevocationFeedStaleError } from "./guard-errors.js";
+import {
+  InsufficientScopeError,
+  JwksUnavailableError,
+  RevocationFeedStaleError,
+  RoleSyncStaleError,
+} from "./guard-errors.js";
 
 /** Body of a guard failure, in Sigil's error shape. */
 export interface GuardErrorBody {
@@ -16,7 +21,13 @@ export interface GuardErrorBody {
  * Answers the guard's errors: status from {@link GUARD_ERROR_STATUS}, Sigil's error body. The
  * guard has already set `WWW-Authenticate` / `Retry-After`, so another filter answering keeps them.
  */
-@Catch(InvalidTokenError, InsufficientScopeError, JwksUnavailableError, RevocationFeedStaleError)
+@Catch(
+  InvalidTokenError,
+  InsufficientScopeError,
+  JwksUnavailableError,
+  RevocationFeedStaleError,
+  RoleSyncStaleError,
+)
 export class SigilGuardErrorFilter implements ExceptionFilter {
   catch(error: SigilError, host: ArgumentsHost): void {
     const http = host.switchToHttp();
