@@ -3,6 +3,7 @@ import { isSigilError } from "@sigil/core";
 import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
 import { dev } from "./commands/dev.js";
+import { kek, keys } from "./commands/keys.js";
 import { roles } from "./commands/roles.js";
 
 const USAGE = `sigil — Sigil's command line
@@ -10,6 +11,10 @@ const USAGE = `sigil — Sigil's command line
   sigil dev                      local chain + contracts + embedded Postgres + auth-api (npm start)
   sigil roles <address> [--chain-id N] [--rpc URL] [--registry 0x…]
                                  roles and scopes of an address, read on-chain at a stated block
+  sigil keys list                signing keys and their states (pending, active, retiring, retired)
+  sigil keys rotate              create the next signing key now (published first, signs after the lead)
+  sigil kek rewrap               re-wrap data keys still under a former KEK (SIGIL_KEK_PREVIOUS)
+                                 (keys/kek use DATABASE_URL, or dev mode's PGlite: stop npm start first)
   sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
                                  PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
 `;
@@ -44,6 +49,10 @@ async function main(argv: string[]): Promise<void> {
     case "audit":
       if (rest[0] !== "verify") throw new Error("usage: sigil audit verify");
       return auditVerify();
+    case "keys":
+      return keys({ action: rest[0] });
+    case "kek":
+      return kek({ action: rest[0] });
     default:
       throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   }

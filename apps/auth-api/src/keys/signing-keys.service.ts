@@ -19,7 +19,7 @@ interface LoadedKey extends StoredSigningKey {
 }
 
 /** The rotation policy a configuration asks for. */
-export function rotationPolicy(config: AppConfig): KeyRotationPolicy {
+export function rotationPolicy(config: Pick<AppConfig, "keys">): KeyRotationPolicy {
   return {
     publishLeadMs: config.keys.publishLeadMs,
     retireAfterMs: config.keys.retireAfterMs,
@@ -39,6 +39,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private store!: SigningKeyStore;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  /** Keys this instance failed to open (wrong KEK): told once, not on every poll. */
+  private readonly unopenable = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -86,6 +88,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return outcome;
   }
 
+  /** Re-wraps every stored data key still under a former KEK (what `sigil kek rewrap` does). */
+  rewrapDataKeys(): Promise<{ rewrapped: number; kekId: string }> {
+    return this.store.rewrap();
+  }
+
   /** Re-reads the table now (the poll does this every `SIGIL_KEY_POLL_MS`). */
   async refresh(): Promise<void> {
     const now = new Date();
@@ -96,7 +103,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       const loaded = known.get(key.kid) ?? { ...key, publicKey: publicKeyOf(key) };
       // Timestamps may move (a successor plans our retirement); the opened private half stays.
       Object.assign(loaded, { retiredAt: key.retiredAt, activatedAt: key.activatedAt });
-      if (!loaded.signing && key.canSign) loaded.signing = await this.open(key.kid);
+      if (!loaded.signing && key.canSign && !this.unopenable.has(key.kid))
+        loaded.signing = await this.open(key.kid);
       loaded.canSign = loaded.signing !== undefined;
       next.push(loaded);
     }
@@ -108,6 +116,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       return await this.store.openSigningKey(kid);
     } catch (error) {
       // Keep verifying with its public half and signing with the previous key (still published).
+      this.unopenable.add(kid);
       this.logger.error(
         `cannot open signing key ${kid}: ${error instanceof Error ? error.message : String(error)}`,
       );

@@ -1,0 +1,144 @@
+import { loadConfig, SigningKeysService } from "@sigil/auth-api";
+import { createDataSource, runMigrations } from "@sigil/persistence";
+import { localKekId } from "@sigil/sessions";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { kek, keys } from "../../apps/cli/src/commands/keys.js";
+import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
+
+const CHAINS = JSON.stringify([
+  { chainId: 31337, rpcUrls: ["http://127.0.0.1:1"], registry: "0x1111111111111111111111111111111111111111" },
+]);
+const kek1 = randomBytes(32);
+const kek2 = randomBytes(32);
+const b64 = (key: Buffer) => key.toString("base64");
+
+describe("KEK rotation: re-wrap data keys without downtime", () => {
+  let database: TestDataSource;
+  const services: SigningKeysService[] = [];
+
+  async function instance(env: Record<string, string>, on = database): Promise<SigningKeysService> {
+    const config = loadConfig({
+      SIGIL_ENV: "test",
+      SIGIL_CHAINS: CHAINS,
+      SIGIL_KEY_PUBLISH_LEAD: "600",
+      ...env,
+    });
+    const service = new SigningKeysService(config, on.dataSource);
+    await service.onModuleInit();
+    services.push(service);
+    return service;
+  }
+  const kekIds = async () =>
+    (
+      await database.dataSource.query<{ kek_id: string }[]>(
+        "SELECT DISTINCT kek_id FROM signing_keys WHERE kek_id IS NOT NULL",
+      )
+    ).map((row) => row.kek_id);
+
+  beforeAll(async () => {
+    database = await createTestDataSource();
+  });
+
+  afterAll(async () => {
+    for (const service of services) await service.onModuleDestroy();
+    await database?.destroy();
+  });
+
+  it("moves every data key to the new KEK while old and new instances keep signing and verifying", async () => {
+    const before = await instance({ SIGIL_KEK: b64(kek1) });
+    const active = before.current().kid;
+    const pending = await before.rotate();
+    if (!pending.rotated) throw new Error("no rotation");
+    expect(await kekIds()).toEqual([localKekId(kek1)]);
+
+    // Phase 2: the new KEK is current, the old one still accepted; then re-wrap.
+    const during = await instance({ SIGIL_KEK: b64(kek2), SIGIL_KEK_PREVIOUS: b64(kek1) });
+    expect(during.current().kid).toBe(active);
+    expect(await during.rewrapDataKeys()).toEqual({ rewrapped: 2, kekId: localKekId(kek2) });
+    expect(await kekIds()).toEqual([localKekId(kek2)]);
+    expect(await during.rewrapDataKeys()).toEqual({ rewrapped: 0, kekId: localKekId(kek2) });
+
+    // Phase 3: the old KEK is gone; a fresh instance opens every key. The old instance never noticed.
+    const after = await instance({ SIGIL_KEK: b64(kek2) });
+    expect(after.current().kid).toBe(active);
+    await before.refresh();
+    expect(before.current().kid).toBe(active);
+    for (const service of [before, during, after]) {
+      expect(
+        service
+          .jwks()
+          .keys.map((key) => key.kid)
+          .sort(),
+      ).toEqual([active, pending.kid].sort());
+    }
+  });
+
+  it("an instance that cannot open a new key keeps signing with the previous one and still verifies it", async () => {
+    const other = await createTestDataSource();
+    try {
+      const fast = { SIGIL_KEY_PUBLISH_LEAD: "0.2", SIGIL_KEY_POLL_MS: "50" };
+      const stale = await instance({ ...fast, SIGIL_KEK: b64(kek1) }, other); // never given the new KEK
+      const newer = await instance({ ...fast, SIGIL_KEK: b64(kek2), SIGIL_KEK_PREVIOUS: b64(kek1) }, other);
+      const old = stale.current().kid;
+      const rotated = await newer.rotate();
+      if (!rotated.rotated) throw new Error("no rotation");
+      await sleep(300);
+      await stale.refresh();
+      expect(newer.current().kid).toBe(rotated.kid);
+      expect(stale.current().kid).toBe(old);
+      expect(stale.publicKey(rotated.kid)).toBeDefined();
+      expect(newer.publicKey(old)).toBeDefined();
+      for (const service of services.splice(-2)) await service.onModuleDestroy();
+    } finally {
+      await other.destroy();
+    }
+  });
+});
+
+describe("sigil keys / sigil kek (CLI)", () => {
+  let dataDir: string;
+  const run = async (command: typeof keys, action: string, env: Record<string, string>) => {
+    const printed: string[] = [];
+    await command({ action, env: { SIGIL_DATA_DIR: dataDir, ...env }, print: (text) => printed.push(text) });
+    return JSON.parse(printed.join("\n"));
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "sigil-keys-cli-"));
+    const dataSource = createDataSource({ dataDir: path.join(dataDir, "pglite") });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    await dataSource.destroy();
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("rotate creates the first key active and the next one pending; list shows states; rewrap moves KEKs", async () => {
+    const env = { SIGIL_KEK: b64(kek1), SIGIL_KEY_PUBLISH_LEAD: "600" };
+    const first = await run(keys, "rotate", env);
+    expect(first.retiring).toEqual([]);
+    const second = await run(keys, "rotate", env);
+    expect(new Date(second.activatesAt).getTime() - Date.now()).toBeGreaterThan(590_000);
+    expect(second.retiring).toEqual([{ kid: first.kid, retiredAt: expect.any(String) }]);
+    await expect(run(keys, "rotate", env)).rejects.toThrow(/already pending/);
+
+    const listed = await run(keys, "list", env);
+    expect(listed.map((key: { kid: string; state: string }) => [key.kid, key.state])).toEqual([
+      [second.kid, "pending"],
+      [first.kid, "active"],
+    ]);
+    expect(JSON.stringify(listed)).not.toMatch(/"d"|PRIVATE/);
+
+    const moved = await run(kek, "rewrap", { SIGIL_KEK: b64(kek2), SIGIL_KEK_PREVIOUS: b64(kek1) });
+    expect(moved).toEqual({ rewrapped: 2, kekId: localKekId(kek2) });
+    const relisted = await run(keys, "list", { SIGIL_KEK: b64(kek2) });
+    expect(relisted.map((key: { kekId: string }) => key.kekId)).toEqual([localKekId(kek2), localKekId(kek2)]);
+    await expect(run(keys, "nonsense", env)).rejects.toThrow(/usage/);
+  });
+});
