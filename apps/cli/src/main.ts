@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
 import { dev } from "./commands/dev.js";
 import { kek, keys } from "./commands/keys.js";
+import { reconcile } from "./commands/reconcile.js";
 import { roles } from "./commands/roles.js";
 
 const USAGE = `sigil — Sigil's command line
@@ -15,6 +16,8 @@ const USAGE = `sigil — Sigil's command line
   sigil keys rotate              create the next signing key now (published first, signs after the lead)
   sigil kek rewrap               re-wrap data keys still under a former KEK (SIGIL_KEK_PREVIOUS)
                                  (keys/kek use DATABASE_URL, or dev mode's PGlite: stop npm start first)
+  sigil reconcile                compare the role index the chain follower built with direct registry
+                                 reads (SIGIL_CHAINS, else the dev chain); exits 1 on any divergence
   sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
                                  PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
 `;
@@ -46,6 +49,9 @@ async function main(argv: string[]): Promise<void> {
         rpcUrl: values.rpc,
         registry: values.registry,
       });
+    case "reconcile":
+      if (!(await reconcile())) process.exitCode = 1;
+      return;
     case "audit":
       if (rest[0] !== "verify") throw new Error("usage: sigil audit verify");
       return auditVerify();
