@@ -102,7 +102,7 @@ describe("signing keys across instances, at rest, and on schedule", () => {
       "PRIVATE KEY",
       "308187020100301306072a8648ce3d0201", // PKCS#8 P-256 DER header, as bytea hex
       session.refresh_token,
-      session.refresh_token.split("_").at(-1)!,
+      session.refresh_token.slice("srt_".length),
       VENUE_CLIENT.secret,
       sigil.env.SIGIL_KEK!,
       Buffer.from(sigil.env.SIGIL_KEK!, "base64").toString("hex"),
