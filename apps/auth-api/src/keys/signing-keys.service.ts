@@ -52,7 +52,9 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     this.store = new SigningKeyStore(this.dataSource, new SecretBox(kek));
     await this.tick();
     if (!selectActiveKey(this.keys, new Date()))
-      throw new SigningKeyUnavailableError("no signing key could be loaded");
+      throw new SigningKeyUnavailableError(
+        "no signing key could be opened (is SIGIL_KEK the KEK the keys were sealed under?)",
+      );
     this.schedule();
   }
 
