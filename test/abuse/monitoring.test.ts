@@ -112,6 +112,96 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     for (const control of ["\n", "\r", "\u001b"]) expect(added[0]).not.toContain(control);
   });
 
+  it("I3: a SIWE statement with newlines and ANSI codes stays one encoded field of one line per request", async () => {
+    const trader = devAccount(DevAccountIndex.trader);
+    const challenge = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .send({ address: trader.address, chainId: 31337 })
+      .expect(200);
+    const statement = 'Sign in\n{"level":50,"msg":"FAKE admin login"}\r\n\u001b[31mred\u001b[0m';
+    // The challenge's own statement is line 4 (after the address and a blank line): replace it.
+    const parts = (challenge.body.message as string).split("\n");
+    const message = [...parts.slice(0, 3), statement, ...parts.slice(4)].join("\n");
+    const before = lines.length;
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/login")
+      .send({ message, signature: `0x${"11".repeat(65)}` });
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe("siwe_message_invalid");
+    const added = lines.slice(before);
+    const entries = added.map((line) => JSON.parse(line));
+    // One request line for the login, nothing forged: every line is an object the app wrote.
+    const requestLines = entries.filter((entry) => entry.req?.id === response.body.requestId);
+    expect(requestLines).toHaveLength(1);
+    expect(requestLines[0]).toMatchObject({ req: { path: "/v1/auth/login" }, res: { statusCode: 401 } });
+    const requestLine = added[entries.indexOf(requestLines[0])]!;
+    expect(requestLine.match(/"route":/g)).toHaveLength(1);
+    expect(entries.some((entry) => entry.msg === "FAKE admin login")).toBe(false);
+    // The statement reached the log, whole, inside one field of the security event's line...
+    const event = entries.find((entry) => entry.securityEvent?.requestId === response.body.requestId);
+    expect(event.securityEvent.details.statement).toBe(statement);
+    // ...and only JSON-escaped: no raw newline, carriage return or ESC byte anywhere in the output.
+    const raw = added.join("");
+    for (const control of ["\n", "\r", "\u001b"]) expect(raw).not.toContain(control);
+    expect(raw).toContain(String.raw`\n{\"level\":50`);
+    expect(raw).toContain(String.raw`\u001b[31mred`);
+  });
+
+  it("every revocation path counts once in sigil_tokens_revoked_total, by reason", async () => {
+    const server = app.getHttpServer();
+    const viewer = devAccount(DevAccountIndex.viewer);
+    const revoked = async (reason: string) => {
+      const text = (await request(server).get("/metrics").expect(200)).text;
+      const match = new RegExp(`^sigil_tokens_revoked_total\\{reason="${reason}"\\} (\\d+)$`, "m").exec(text);
+      return Number(match?.[1] ?? 0);
+    };
+    const session = async () => {
+      const response = await signIn({ app, account: viewer });
+      expect(response.status).toBe(200);
+      return response.body as { session_id: string; access_token: string; refresh_token: string };
+    };
+    const start = {
+      owner: await revoked("revoked_by_owner"),
+      token: await revoked("revoked_token"),
+      logout: await revoked("logout"),
+      reuse: await revoked("refresh_token_reuse"),
+    };
+
+    const [first, second] = [await session(), await session()];
+    await request(server)
+      .delete(`/v1/sessions/${first.session_id}`)
+      .set("Authorization", `Bearer ${second.access_token}`)
+      .expect(204);
+    expect(await revoked("revoked_by_owner")).toBe(start.owner + 1);
+
+    // RFC 7009: a second revoke of the same token answers 200 but ends nothing, so counts nothing.
+    for (let i = 0; i < 2; i += 1) {
+      await request(server).post("/oauth/revoke").send({ token: second.refresh_token }).expect(200);
+    }
+    expect(await revoked("revoked_token")).toBe(start.token + 1);
+
+    const third = await session();
+    await request(server)
+      .post("/v1/auth/logout")
+      .set("Authorization", `Bearer ${third.access_token}`)
+      .expect(204);
+    expect(await revoked("logout")).toBe(start.logout + 1);
+
+    // Reuse: token 1 rotated to 2, 2 rotated to 3, then 1 replayed (no lost-response grace applies).
+    const fourth = await session();
+    const rotated = await request(server)
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: fourth.refresh_token })
+      .expect(200);
+    await request(server)
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: rotated.body.refresh_token })
+      .expect(200);
+    await request(server).post("/v1/auth/refresh").send({ refresh_token: fourth.refresh_token }).expect(400);
+    expect(await revoked("refresh_token_reuse")).toBe(start.reuse + 1);
+    expect(await revoked("revoked_by_owner")).toBe(start.owner + 1);
+  });
+
   it("E5: errors are generic: no stack trace and no SQL in a 500 or 4xx body", async () => {
     const response = await request(app.getHttpServer())
       .post("/v1/auth/login")

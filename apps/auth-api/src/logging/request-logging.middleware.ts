@@ -11,7 +11,15 @@ export function requestLogging(logger: Logger) {
   return pinoHttp({
     logger,
     genReqId: (request) => (request as Request).id ?? "",
-    customProps: (request) => ({ route: routeOf(request as Request) }),
+    // Added once, at completion: `customProps` runs at start and end, writing "route" twice.
+    customSuccessObject: (request, _response, value: object) => ({
+      ...value,
+      route: routeOf(request as Request),
+    }),
+    customErrorObject: (request, _response, _error, value: object) => ({
+      ...value,
+      route: routeOf(request as Request),
+    }),
     serializers: {
       req: (request: { id: string; method: string; url: string; raw?: Request }) => ({
         id: request.id,

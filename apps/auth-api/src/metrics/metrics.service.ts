@@ -44,7 +44,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  /** Sessions/tokens revoked by reason (logout, user, oauth_revoke, refresh_reuse, chain...). */
+  /** Sessions (with their tokens) revoked, by `RevocationReason`; counted in `SessionService.revokeWithin`. */
   readonly tokensRevoked = new Counter<"reason">({
     name: "sigil_tokens_revoked_total",
     help: "Sessions or tokens revoked by reason",

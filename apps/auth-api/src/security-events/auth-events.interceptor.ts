@@ -8,6 +8,10 @@ import { SecurityEventsService } from "./security-events.service.js";
 
 /** Address line of a SIWE message (line 2): the wallet a failed login names. */
 const ADDRESS_LINE = /^[^\n]*\n(0x[0-9a-fA-F]{40})\n/;
+/** The SIWE statement: between the address line's blank line and the blank line before `URI:`. */
+const STATEMENT = /^[^\n]*\n0x[0-9a-fA-F]{40}\n\n([\s\S]*?)\n\nURI: /;
+/** Statements longer than this are cut in events: the body is attacker-sized. */
+const STATEMENT_MAX = 200;
 /** ERC-6492 signatures end with this magic suffix. */
 const ERC6492_SUFFIX = "6492649264926492649264926492649264926492649264926492649264926492";
 
@@ -35,21 +39,23 @@ export class AuthEventsInterceptor implements NestInterceptor {
         } else if (action === "refresh") {
           this.metrics.tokensRefreshed.inc();
           this.metrics.tokensIssued.inc({ method: "refresh" });
-        } else if (action === "logout") this.metrics.tokensRevoked.inc({ reason: "logout" });
+        }
       }),
       catchError((error: unknown) => {
         const code = isSigilError(error) ? error.code : "internal_error";
         if (action === "signIn") {
           this.metrics.loginsTotal.inc({ outcome: "failure", signature_kind: signatureKind, reason: code });
           const wallet = typeof body.message === "string" ? ADDRESS_LINE.exec(body.message)?.[1] : undefined;
+          const statement = statementOf(body.message);
+          const data = statement === undefined ? undefined : { statement };
           // Recorded before the response leaves, so the audit row exists when the client sees the error.
-          return from(this.emit(request, loginEventType(code), code, wallet)).pipe(
+          return from(this.emit(request, loginEventType(code), code, wallet, { data })).pipe(
             switchMap(() => throwError(() => error)),
           );
         } else if (action === "refresh" && code === "invalid_grant" && /already used/.test(String(error))) {
           // The session service audited the reuse and revoked the family in its own transaction.
+          // Its revocation is counted by SessionService.revokeWithin, like every other one.
           this.metrics.refreshReuse.inc();
-          this.metrics.tokensRevoked.inc({ reason: "refresh_token_reuse" });
           return from(
             this.emit(request, "refresh_reuse", "refresh_token_reuse", undefined, { audited: true }),
           ).pipe(switchMap(() => throwError(() => error)));
@@ -64,7 +70,7 @@ export class AuthEventsInterceptor implements NestInterceptor {
     type: SecurityEventType,
     reason: string,
     wallet: string | undefined,
-    options: { audited?: boolean } = {},
+    options: { audited?: boolean; data?: Record<string, unknown> } = {},
   ): Promise<void> {
     return this.events.emit(
       {
@@ -73,9 +79,10 @@ export class AuthEventsInterceptor implements NestInterceptor {
         subject: wallet ?? null,
         clientAddress: request.ip ?? null,
         requestId: request.id ?? null,
+        ...(options.data ? { data: options.data } : {}),
         occurredAt: new Date(),
       },
-      options,
+      { audited: options.audited },
     );
   }
 }
@@ -84,6 +91,15 @@ function loginEventType(code: string): SecurityEventType {
   if (code === "nonce_used") return "nonce_replay";
   if (code === "signature_invalid" || code === "signature_mismatch") return "signature_failed";
   return "login_failed";
+}
+
+/**
+ * The statement a failed login carried (what a phishing site asked the wallet to sign), cut to
+ * {@link STATEMENT_MAX} characters; pino JSON-encodes it, so control characters stay in the field (I3).
+ */
+export function statementOf(message: unknown): string | undefined {
+  if (typeof message !== "string") return undefined;
+  return STATEMENT.exec(message.slice(0, 4_096))?.[1]?.slice(0, STATEMENT_MAX);
 }
 
 /** The signature's format: 65-byte ECDSA (EOA), ERC-6492 wrapped, else contract-wallet (1271). */

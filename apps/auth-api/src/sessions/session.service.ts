@@ -14,6 +14,7 @@ import { DataSource, type EntityManager } from "typeorm";
 import { AuditService } from "../audit/audit.service.js";
 import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
 import { RECORD_LOGIN_SQL } from "./record-login.sql.js";
 
@@ -89,6 +90,7 @@ export class SessionService {
     private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The live session `id`, or undefined when it is unknown, revoked or past its absolute limit. */
@@ -337,6 +339,9 @@ export class SessionService {
         ...(p.blockNumber === undefined ? {} : { block: p.blockNumber.toString() }),
       },
     });
+    // Every revocation path ends here (logout, owner, RFC 7009, reuse, role sync); counted at the
+    // write, so a transaction that later rolls back (a retried role-sync batch) counts once more.
+    this.metrics.tokensRevoked.inc({ reason });
   }
 
   /**
