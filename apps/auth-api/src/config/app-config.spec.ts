@@ -250,3 +250,94 @@ describe("loadConfig: signing keys, KEK and production refusals", () => {
     expect(loadConfig({ SIGIL_CHAINS: chains }).kek).toBeUndefined();
   });
 });
+
+describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
+  it("defaults: per-instance limits, no proxy trusted, bans after 10 violations, quiet logs in tests", () => {
+    const config = loadConfig({ SIGIL_CHAINS: chains });
+    expect(config.authRateLimit).toEqual({ perIpPerMinute: 60, perAddressPerMinute: 20 });
+    expect(config.abuse).toEqual({
+      authWindowSeconds: 60,
+      apiPointsPerSecond: 0,
+      banThreshold: 10,
+      banSeconds: 60,
+      redisUrl: undefined,
+      redisPrefix: "sigil",
+      trustedProxies: [],
+      alertWebhookUrl: undefined,
+      failureBurst: 10,
+      logLevel: "info",
+    });
+    expect(loadConfig({ SIGIL_CHAINS: chains, SIGIL_ENV: "test" }).abuse.logLevel).toBe("silent");
+  });
+
+  it("reads every setting, including a proxy list of IPs, CIDRs and named ranges", () => {
+    const config = loadConfig({
+      SIGIL_CHAINS: chains,
+      SIGIL_AUTH_RATE_LIMIT_IP: "0",
+      SIGIL_AUTH_RATE_LIMIT_ADDRESS: "5",
+      SIGIL_AUTH_RATE_LIMIT_WINDOW: "10",
+      SIGIL_RATE_LIMIT_API: "100",
+      SIGIL_RATE_LIMIT_BAN_THRESHOLD: "0",
+      SIGIL_RATE_LIMIT_BAN_SECONDS: "300",
+      REDIS_URL: "rediss://:pw@redis.internal:6380/2",
+      SIGIL_REDIS_PREFIX: "sigil:prod",
+      SIGIL_TRUSTED_PROXIES: " loopback, 10.0.0.0/8 ,::1, fd00::/8,",
+      SIGIL_ALERT_WEBHOOK_URL: "https://alerts.example/hook",
+      SIGIL_ALERT_FAILURE_BURST: "3",
+      SIGIL_LOG_LEVEL: "debug",
+    });
+    expect(config.authRateLimit).toEqual({ perIpPerMinute: 0, perAddressPerMinute: 5 });
+    expect(config.abuse).toEqual({
+      authWindowSeconds: 10,
+      apiPointsPerSecond: 100,
+      banThreshold: 0,
+      banSeconds: 300,
+      redisUrl: "rediss://:pw@redis.internal:6380/2",
+      redisPrefix: "sigil:prod",
+      trustedProxies: ["loopback", "10.0.0.0/8", "::1", "fd00::/8"],
+      alertWebhookUrl: "https://alerts.example/hook",
+      failureBurst: 3,
+      logLevel: "debug",
+    });
+  });
+
+  it.each([
+    ["SIGIL_AUTH_RATE_LIMIT_IP", "-1"],
+    ["SIGIL_AUTH_RATE_LIMIT_ADDRESS", "many"],
+    ["SIGIL_AUTH_RATE_LIMIT_WINDOW", "0"],
+    ["SIGIL_AUTH_RATE_LIMIT_WINDOW", "3601"],
+    ["SIGIL_RATE_LIMIT_API", "1.5"],
+    ["SIGIL_RATE_LIMIT_BAN_THRESHOLD", "-2"],
+    ["SIGIL_RATE_LIMIT_BAN_SECONDS", "0"],
+    ["SIGIL_RATE_LIMIT_BAN_SECONDS", "86401"],
+    ["REDIS_URL", "http://redis.internal:6379"],
+    ["SIGIL_REDIS_PREFIX", "sigil prod"],
+    ["SIGIL_ALERT_WEBHOOK_URL", "ftp://alerts.example/hook"],
+    ["SIGIL_ALERT_FAILURE_BURST", "-1"],
+    ["SIGIL_LOG_LEVEL", "loud"],
+  ])("refuses %s=%j and names the key", (key, value) => {
+    expectInvalid({ SIGIL_CHAINS: chains, [key]: value }, key);
+  });
+
+  it("names the first bad entry of SIGIL_TRUSTED_PROXIES (a hostname, a too-wide prefix)", () => {
+    expectInvalid(
+      { SIGIL_CHAINS: chains, SIGIL_TRUSTED_PROXIES: "10.0.0.1, proxy.example" },
+      "SIGIL_TRUSTED_PROXIES.1",
+    );
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_TRUSTED_PROXIES: "10.0.0.0/33" }, "SIGIL_TRUSTED_PROXIES.0");
+    expectInvalid({ SIGIL_CHAINS: chains, SIGIL_TRUSTED_PROXIES: "::/129" }, "SIGIL_TRUSTED_PROXIES.0");
+  });
+
+  it("never echoes a Redis password from an invalid REDIS_URL", () => {
+    const message = (() => {
+      try {
+        loadConfig({ SIGIL_CHAINS: chains, REDIS_URL: "http://:hunter2@redis:6379" });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "accepted";
+    })();
+    expect(message).toContain("REDIS_URL");
+    expect(message).not.toContain("hunter2");
+  });
+});
