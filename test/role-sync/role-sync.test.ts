@@ -212,6 +212,17 @@ describe("chain role sync", () => {
     ]);
     const metrics = await api().get("/metrics");
     expect(metrics.text).toMatch(/sigil_reconciliation_divergence\{chain_id="31337"\} 1/);
+    // The follower's own figures: caught up, and the role changes of the tests above counted.
+    expect(metrics.text).toMatch(/sigil_chain_follower_lag_blocks\{chain_id="31337"\} 0/);
+    expect(metrics.text).toMatch(
+      /sigil_chain_role_events_applied_total\{chain_id="31337",event="role_revoked"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /sigil_sessions_changed_by_chain_total\{chain_id="31337",action="revoked"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /sigil_sessions_changed_by_chain_total\{chain_id="31337",action="narrowed"\} [1-9]/,
+    );
     const [audit] = await sigil.database.dataSource.query(
       `SELECT outcome, data FROM audit_events WHERE type = 'role_index_divergence'`,
     );
