@@ -39,7 +39,7 @@ async function exposedNames(): Promise<Set<string>> {
   const metrics = await new MetricsService().registry.getMetricsAsJSON();
   return new Set(
     metrics.flatMap((metric) =>
-      metric.type === "histogram"
+      String(metric.type) === "histogram"
         ? [metric.name, ...HISTOGRAM_SUFFIXES.map((suffix) => metric.name + suffix)]
         : [metric.name],
     ),
