@@ -29,6 +29,9 @@ async function withStore<T>(
   );
   await dataSource.initialize();
   try {
+    if (await dataSource.showMigrations()) {
+      throw new Error("the database has pending migrations: start the service once (it migrates) and retry");
+    }
     return await use(new SigningKeyStore(dataSource, new SecretBox(kek)), config);
   } finally {
     await dataSource.destroy();
