@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from "@nestjs/common";
 import { isSigilError } from "@sigil/core";
 import type { Request, Response } from "express";
+import { asDatabaseUnavailable } from "./database-connection-error.js";
 import { ERROR_STATUS, STATUS_CODE_NAMES } from "./error-status.js";
 
 /** RFC 6750 §3 / RFC 7617 challenges for the codes that need one. */
@@ -29,7 +30,10 @@ export interface ErrorBody {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger("ErrorFilter");
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // A database that cannot be reached is an outage (503 database_unavailable), not a bug (500).
+    const exception =
+      isSigilError(thrown) || thrown instanceof HttpException ? thrown : asDatabaseUnavailable(thrown);
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
