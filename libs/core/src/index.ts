@@ -11,3 +11,6 @@ export * from "./chain-sync/role-event.js";
 export * from "./ports/role-event-store.js";
 export * from "./ports/key-encryption-key-provider.js";
 export * from "./errors/auth-errors.js";
+export * from "./delegation/delegation-errors.js";
+export * from "./delegation/delegation-typed-data.js";
+export * from "./delegation/narrow-delegation.js";

@@ -11,3 +11,7 @@ export * from "./secrets/local-kek-provider.js";
 export * from "./secrets/secret-box.js";
 export * from "./secrets/weak-kek.js";
 export * from "./keys/key-schedule.js";
+export * from "./dpop/dpop-errors.js";
+export * from "./dpop/public-key-jwk.js";
+export * from "./dpop/create-dpop-proof.js";
+export * from "./dpop/verify-dpop-proof.js";

@@ -1,4 +1,6 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from "typeorm";
+import { ApiKeyEntity } from "./api-key.entity.js";
+import { DelegationEntity } from "./delegation.entity.js";
 
 /** How the session's wallet proved control: plain ECDSA, a deployed contract, or a counterfactual one. */
 export type WalletKind = "eoa" | "eip1271" | "eip6492";
@@ -9,6 +11,8 @@ export type WalletKind = "eoa" | "eip1271" | "eip6492";
  */
 @Entity({ name: "sessions" })
 @Index("IDX_sessions_address_chain_id", ["address", "chainId"])
+@Index("IDX_sessions_delegation_id", ["delegationId"])
+@Index("IDX_sessions_api_key_id", ["apiKeyId"])
 @Check("CHK_sessions_wallet_kind", `"wallet_kind" IN ('eoa', 'eip1271', 'eip6492')`)
 export class SessionEntity {
   @PrimaryColumn({ type: "uuid", primaryKeyConstraintName: "PK_sessions" })
@@ -64,4 +68,20 @@ export class SessionEntity {
 
   @Column({ name: "login_signature", type: "text", nullable: true })
   loginSignature!: string | null;
+
+  /** Bot sessions: RFC 8693 actor (`jkt:<thumbprint>` or `apikey:<id>`); null for the owner's own. */
+  @Column({ type: "text", nullable: true })
+  actor!: string | null;
+
+  @Column({ name: "delegation_id", type: "uuid", nullable: true })
+  @ForeignKey(() => DelegationEntity, "id", { name: "FK_sessions_delegation_id", onDelete: "CASCADE" })
+  delegationId!: string | null;
+
+  @Column({ name: "api_key_id", type: "text", nullable: true })
+  @ForeignKey(() => ApiKeyEntity, "id", { name: "FK_sessions_api_key_id", onDelete: "CASCADE" })
+  apiKeyId!: string | null;
+
+  /** DPoP-bound sessions: the `cnf.jkt` every token of the session carries. */
+  @Column({ name: "key_thumbprint", type: "text", nullable: true })
+  keyThumbprint!: string | null;
 }

@@ -3,6 +3,7 @@ import { SessionsRevocationsKeys1764300000000 } from "./1764300000000-sessions-r
 import { RoleSync1764400000000 } from "./1764400000000-role-sync.js";
 import { AuditChain1764500000000 } from "./1764500000000-audit-chain.js";
 import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
+import { Bots1764700000000 } from "./1764700000000-bots.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const PERSISTENCE_MIGRATIONS = [
   RoleSync1764400000000,
   AuditChain1764500000000,
   KeyRotation1764600000000,
+  Bots1764700000000,
 ] as const;
