@@ -1,6 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import { SigningKeyUnavailableError } from "@sigil/core";
-import { type KeyRotationPolicy, SecretBox, selectActiveKey, type SigningKey } from "@sigil/sessions";
+import {
+  type KeyRotationPolicy,
+  planRotation,
+  SecretBox,
+  selectActiveKey,
+  type SigningKey,
+} from "@sigil/sessions";
 import type { KeyObject } from "node:crypto";
 import { DataSource } from "typeorm";
 import { AppConfig } from "../config/app-config.js";
@@ -128,7 +134,10 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   private async tick(): Promise<void> {
     const now = new Date();
-    const outcome = await this.store.rotate({ now, policy: rotationPolicy(this.config) });
+    const policy = rotationPolicy(this.config);
+    // Only take the lock when our (possibly stale) view says a rotation is due; the lock re-checks.
+    const due = this.keys.length === 0 || planRotation({ keys: this.keys, now, policy }) !== undefined;
+    const outcome = due ? await this.store.rotate({ now, policy }) : { rotated: false as const };
     if (outcome.rotated) {
       this.logger.log(
         `signing key ${outcome.kid} created (${outcome.plan.reason}), signs from ${outcome.plan.activatedAt.toISOString()}`,
