@@ -8,6 +8,7 @@ import type { ChainConfig } from "@sigil/chain";
 import type { DemoPageConfig } from "../demo/demo-config.js";
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { JWKS_MAX_AGE_SECONDS } from "../keys/jwks-max-age.js";
 
 const chainSchema = z.object({
   chainId: z.number().int().positive(),
@@ -416,8 +417,6 @@ function resolveKek(e: KeyEnv): Buffer | undefined {
 /** The contract address Hardhat's dev account 0 gets first: its deployer key is public. */
 const HARDHAT_FIRST_CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const HARDHAT_CHAIN_ID = 31337;
-/** The JWKS Cache-Control max-age: a key must be published at least this long before it signs. */
-const JWKS_MAX_AGE_SECONDS = 60;
 
 interface ProductionCheckParameters {
   e: Env;

@@ -3,6 +3,7 @@ import { ApiTags } from "@nestjs/swagger";
 import { Scopes } from "@sigil/core";
 import { Public } from "../access/route-policy.js";
 import { AppConfig } from "../config/app-config.js";
+import { JWKS_MAX_AGE_SECONDS } from "../keys/jwks-max-age.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 
 /** Keys and RFC 8414 metadata, for resource servers that verify tokens offline. */
@@ -16,8 +17,8 @@ export class WellKnownController {
 
   @Get("jwks.json")
   @Public()
-  // Short cache: resource servers refetch on an unknown kid anyway (rotation publishes first).
-  @Header("Cache-Control", "public, max-age=60")
+  // Short cache: keys are published JWKS_MAX_AGE_SECONDS or more before they sign.
+  @Header("Cache-Control", `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
   jwks() {
     return this.keys.jwks();
   }
