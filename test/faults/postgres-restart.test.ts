@@ -2,9 +2,9 @@
 // in and refresh. The server is this test's own, never the machine's shared one.
 import type { INestApplication } from "@nestjs/common";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { type LoginLoad, startLoginLoad, waitForTokens } from "./support/login-load.js";
-import { type OwnPostgres, postgresBinariesInstalled, startOwnPostgres } from "./support/own-postgres.js";
+import { postgresBinariesInstalled } from "./support/own-postgres.js";
+import { type SigilOnOwnPostgres, startSigilOnOwnPostgres } from "./support/sigil-on-own-postgres.js";
 import { listen, tokenClaims } from "./support/instances.js";
 
 const withPostgresBinaries = postgresBinariesInstalled ? describe : describe.skip;
@@ -12,29 +12,18 @@ const withPostgresBinaries = postgresBinariesInstalled ? describe : describe.ski
 const title = `G2: Postgres restarted under load${postgresBinariesInstalled ? "" : " (SKIPPED: no initdb/pg_ctl under /usr/lib/postgresql/15/bin)"}`;
 
 withPostgresBinaries(title, () => {
-  let postgres: OwnPostgres;
-  let sigil: SigilTestEnvironment;
+  let env: SigilOnOwnPostgres;
   let app: INestApplication;
   let url: string;
 
   beforeAll(async () => {
-    postgres = await startOwnPostgres();
-    // The suite's database lives on the private server, whatever TEST_DATABASE_URL says.
-    const shared = process.env.TEST_DATABASE_URL;
-    process.env.TEST_DATABASE_URL = postgres.url;
-    try {
-      sigil = await startSigil();
-    } finally {
-      if (shared === undefined) delete process.env.TEST_DATABASE_URL;
-      else process.env.TEST_DATABASE_URL = shared;
-    }
-    app = sigil.app;
+    env = await startSigilOnOwnPostgres();
+    app = env.sigil.app;
     url = await listen(app);
   }, 120_000);
 
   afterAll(async () => {
-    await sigil?.close();
-    await postgres?.destroy();
+    await env?.close();
   });
 
   it("G2: every token a client received has its grant row; while down: 503 database_unavailable; recovers by itself", async () => {
@@ -42,14 +31,14 @@ withPostgresBinaries(title, () => {
     try {
       await waitForTokens(load, 12, 30_000);
       const crashedAt = Date.now();
-      await postgres.crash();
+      await env.postgres.crash();
       await sleep(1_500);
       const ready = await fetch(`${url}/health/ready`);
       expect(ready.status).toBe(503);
       const downRefusals = load.refusals.filter((r) => r.at >= crashedAt).length;
       expect(downRefusals).toBeGreaterThan(0);
 
-      await postgres.start();
+      await env.postgres.start();
       // No restart, no operator: the pool reconnects on its own and sign-ins flow again.
       await waitForTokens(load, 12, 30_000);
     } finally {
@@ -64,7 +53,7 @@ withPostgresBinaries(title, () => {
     for (const token of load.tokens) {
       const { sid, iat } = tokenClaims(token.accessToken);
       expect(sid).toBe(token.sessionId);
-      const rows: unknown[] = await sigil.database.dataSource.query(
+      const rows: unknown[] = await env.sigil.database.dataSource.query(
         `SELECT 1 FROM grants WHERE session_id = $1 AND method = $2
             AND floor(extract(epoch FROM issued_at)) = $3`,
         [sid, token.kind === "login" ? "siwe" : "refresh", iat],

@@ -20,8 +20,15 @@ export interface Refusal {
   at: number;
 }
 
+/** A signed login the client sent, whether or not an answer came back. */
+export interface SentLogin {
+  message: string;
+  signature: `0x${string}`;
+}
+
 export interface LoginLoad {
   tokens: ReceivedToken[];
+  sent: SentLogin[];
   refusals: Refusal[];
   /** Stops the workers and waits for their in-flight requests. */
   stop(): Promise<void>;
@@ -46,6 +53,7 @@ export function startLoginLoad({
 }: LoginLoadParameters): LoginLoad {
   const tokens: ReceivedToken[] = [];
   const refusals: Refusal[] = [];
+  const sent: SentLogin[] = [];
   let running = true;
   const post = async (path: string, body: unknown): Promise<Record<string, string> | undefined> => {
     try {
@@ -69,6 +77,7 @@ export function startLoginLoad({
       const challenge = await post("/v1/auth/challenge", { address: account.address, chainId: 31337 });
       if (challenge) {
         const signature = await account.signMessage({ message: challenge.message! });
+        sent.push({ message: challenge.message!, signature });
         const login = await post("/v1/auth/login", { message: challenge.message, signature });
         if (login) {
           tokens.push(received("login", login));
@@ -85,6 +94,7 @@ export function startLoginLoad({
   return {
     tokens,
     refusals,
+    sent,
     stop: async () => {
       running = false;
       await done;
