@@ -131,9 +131,9 @@ describeWithRedis("F1: atomic limits across three instances sharing Redis", () =
       REDIS_URL: process.env.TEST_REDIS_URL ?? own!.url,
       SIGIL_REDIS_PREFIX: prefix(),
       SIGIL_AUTH_RATE_LIMIT_IP: "5",
-      // 5 per 10 s: the same atomic counter as 5/s, but the whole burst (about 2.5 s on this
-      // shared 2-core machine) falls inside one window, so "at most 5 (+1)" is exact.
-      SIGIL_AUTH_RATE_LIMIT_WINDOW: "10",
+      // 5 per 60 s: the same atomic counter as 5/s, but the whole burst (2.5 s idle, 14 s seen on
+      // this shared 2-core machine under load) falls inside one window, so "at most 5 (+1)" is exact.
+      SIGIL_AUTH_RATE_LIMIT_WINDOW: "60",
       SIGIL_RATE_LIMIT_BAN_THRESHOLD: "0",
     });
   });
@@ -161,7 +161,7 @@ describeWithRedis("F1: atomic limits across three instances sharing Redis", () =
     const refused = statuses.filter((status) => status === 429).length;
     console.log(`F1: ${passed} passed, ${refused} refused in ${elapsedMs} ms`);
     expect(passed + refused).toBe(1_000);
-    expect(elapsedMs).toBeLessThan(10_000);
+    expect(elapsedMs).toBeLessThan(60_000);
     expect(passed).toBeGreaterThanOrEqual(1);
     expect(passed).toBeLessThanOrEqual(6);
   });
