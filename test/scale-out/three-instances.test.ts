@@ -13,7 +13,7 @@ import {
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 
 const separateProcesses = Boolean(process.env.TEST_DATABASE_URL);
-const shared = process.env.TEST_REDIS_URL
+const shared: Record<string, string> = process.env.TEST_REDIS_URL
   ? {
       REDIS_URL: process.env.TEST_REDIS_URL,
       SIGIL_REDIS_PREFIX: `sigil-scale-${randomBytes(4).toString("hex")}`,
