@@ -7,6 +7,7 @@ import {
 } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
 import { SigilAuthenticator } from "./auth/sigil-authenticator.js";
+import { DpopChecker } from "./dpop/dpop-checker.js";
 import { SigilGuardErrorFilter } from "./errors/sigil-guard-error.filter.js";
 import { SigilAuthGuard } from "./guard/sigil-auth.guard.js";
 import { SigilGuardHealth } from "./health/sigil-guard-health.js";
@@ -26,6 +27,7 @@ const PROVIDERS: Provider[] = [
   JwksCache,
   RevocationFeed,
   SigilAuthenticator,
+  DpopChecker,
   SigilAuthGuard,
   SigilGuardHealth,
   // Secure by default: every route of the app needs a token unless marked @Public().

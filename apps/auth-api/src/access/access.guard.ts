@@ -1,10 +1,17 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import { InsufficientScopeError, InvalidClientError, UnauthorizedError } from "@sigil/core";
-import { verifyAccessToken } from "@sigil/sessions";
+import {
+  DelegatedTokenNotAllowedError,
+  InsufficientScopeError,
+  InvalidClientError,
+  UnauthorizedError,
+} from "@sigil/core";
+import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
 import type { Request } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AppConfig } from "../config/app-config.js";
+import { ALLOW_DELEGATED } from "../delegations/allow-delegated.js";
+import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 import { SessionService } from "../sessions/session.service.js";
@@ -19,6 +26,7 @@ export class AccessGuard implements CanActivate {
     private readonly keys: SigningKeysService,
     private readonly sessions: SessionService,
     private readonly roleSync: RoleSyncStatusService,
+    private readonly dpop: DpopVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,7 +41,7 @@ export class AccessGuard implements CanActivate {
       request.resourceClient = { clientId: this.authenticateClient(request) };
       return true;
     }
-    const token = bearerToken(request);
+    const { token, scheme } = accessToken(request);
     const claims = verifyAccessToken({
       token,
       resolveKey: (kid) => this.keys.publicKey(kid),
@@ -41,6 +49,22 @@ export class AccessGuard implements CanActivate {
       audience: this.config.audience,
       now: new Date(),
     });
+    // Key-bound tokens need a proof of their key on every request (RFC 9449 §7.1, B9).
+    if (claims.cnf !== undefined) {
+      if (scheme !== "dpop")
+        throw new InvalidTokenError("claims", "a DPoP-bound token needs the DPoP scheme");
+      await this.dpop.verify(request, { accessToken: token, expectedJkt: claims.cnf.jkt, now: new Date() });
+    } else if (scheme === "dpop") {
+      throw new InvalidTokenError("claims", "the DPoP scheme needs a DPoP-bound token");
+    }
+    if (
+      claims.act !== undefined &&
+      !this.reflector.getAllAndOverride<boolean>(ALLOW_DELEGATED, [context.getHandler(), context.getClass()])
+    ) {
+      throw new DelegatedTokenNotAllowedError(
+        "a bot's token cannot call this route; sign in with the wallet",
+      );
+    }
     const session = await this.sessions.requireActive(claims.sid, new Date());
     // The session's scopes are the live ones: role sync narrows them when the chain takes a scope away.
     const current = new Set(session.scopes);
@@ -87,13 +111,13 @@ function safeDecode(value: string): string {
   }
 }
 
-/** The Bearer token of the Authorization header; tokens in URLs are refused (B11). */
-function bearerToken(request: Request): string {
+/** The Bearer or DPoP token of the Authorization header; tokens in URLs are refused (B11). */
+function accessToken(request: Request): { token: string; scheme: "bearer" | "dpop" } {
   if ("access_token" in request.query) {
     throw new UnauthorizedError("tokens are accepted only in the Authorization header, never in the URL");
   }
   const header = request.header("authorization");
-  const match = header === undefined ? null : /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  const match = header === undefined ? null : /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
   if (!match) throw new UnauthorizedError("a Bearer access token is required");
-  return match[1]!;
+  return { token: match[2]!, scheme: match[1] === "DPoP" ? "dpop" : "bearer" };
 }

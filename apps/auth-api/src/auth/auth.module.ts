@@ -13,6 +13,11 @@ import { RevocationsController } from "../revocations/revocations.controller.js"
 import { SessionService } from "../sessions/session.service.js";
 import { SessionsController } from "../sessions/sessions.controller.js";
 import { WellKnownController } from "../well-known/well-known.controller.js";
+import { PerKeyLimiter } from "../api-keys/per-key-limiter.service.js";
+import { DelegationsController } from "../delegations/delegations.controller.js";
+import { DelegationsService } from "../delegations/delegations.service.js";
+import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
+import { ReplayStore } from "../dpop/replay-store.service.js";
 import { AuthController } from "./auth.controller.js";
 import { LoginService } from "./login.service.js";
 
@@ -25,6 +30,7 @@ import { LoginService } from "./login.service.js";
     OAuthController,
     WellKnownController,
     RevocationsController,
+    DelegationsController,
   ],
   providers: [
     LoginService,
@@ -35,6 +41,10 @@ import { LoginService } from "./login.service.js";
     RoleSyncService,
     RoleSyncStatusService,
     AuthRateLimitGuard,
+    ReplayStore,
+    DpopVerifier,
+    PerKeyLimiter,
+    DelegationsService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
 })

@@ -123,7 +123,27 @@ const envSchema = z.object({
   SIGIL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   SIGIL_DEMO_PAGE: booleanString.optional(),
   SIGIL_DEMO_VENUE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SIGIL_STEP_UP_MAX_AGE: z.coerce.number().int().min(30).max(86_400).default(300),
+  SIGIL_SIGNED_REQUEST_WINDOW: z.coerce.number().int().min(1).max(60).default(5),
+  SIGIL_API_KEY_MAX_TTL: z.coerce.number().int().min(60).max(31_536_000).default(7_776_000),
 });
+
+/** Bots: delegations, DPoP and API keys (issue 5). */
+export interface BotConfig {
+  /** Creating delegations or API keys needs a wallet sign-in at most this old, in seconds (C6). */
+  stepUpMaxAgeSeconds: number;
+  /** Signed API requests: accepted timestamp age, in seconds (A10: default 5, at most 60). */
+  signedRequestWindowSeconds: number;
+  /** Longest API-key lifetime, in seconds. */
+  apiKeyMaxTtlSeconds: number;
+}
+
+/** Defaults of {@link BotConfig}, for code that builds an {@link AppConfig} by hand. */
+export const DEFAULT_BOT_CONFIG: BotConfig = {
+  stepUpMaxAgeSeconds: 300,
+  signedRequestWindowSeconds: 5,
+  apiKeyMaxTtlSeconds: 7_776_000,
+};
 
 /** Lifetimes, in seconds. */
 export interface TokenLifetimes {
@@ -231,6 +251,7 @@ export class AppConfig {
     readonly abuse: AbuseProtectionConfig,
     /** The "Sign in with wallet" demo page at `/` (dev mode). */
     readonly demo: DemoPageConfig,
+    readonly bots: BotConfig = DEFAULT_BOT_CONFIG,
   ) {}
 }
 
@@ -319,6 +340,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     // Off unless asked for, except in development, where `npm start` shows it.
     { enabled: e.SIGIL_DEMO_PAGE ?? e.SIGIL_ENV === "development", venueUrl: e.SIGIL_DEMO_VENUE_URL },
+    {
+      stepUpMaxAgeSeconds: e.SIGIL_STEP_UP_MAX_AGE,
+      signedRequestWindowSeconds: e.SIGIL_SIGNED_REQUEST_WINDOW,
+      apiKeyMaxTtlSeconds: e.SIGIL_API_KEY_MAX_TTL,
+    },
   );
 }
 

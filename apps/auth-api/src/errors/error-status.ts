@@ -41,6 +41,16 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   secret_unsealable: 500,
   signing_key_unavailable: 503,
   audit_chain_broken: 500,
+  invalid_dpop_proof: 401,
+  request_signature_invalid: 401,
+  delegation_inactive: 401,
+  delegation_signature_invalid: 403,
+  delegation_scope_exceeded: 403,
+  delegation_expiry_exceeded: 403,
+  delegated_token_not_allowed: 403,
+  client_address_not_allowed: 403,
+  step_up_required: 403,
+  delegation_nonce_used: 409,
 };
 
 /** Codes for errors Nest or Express raise themselves (routing, body parsing), by HTTP status. */

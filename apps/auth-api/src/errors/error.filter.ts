@@ -13,6 +13,7 @@ const WWW_AUTHENTICATE: Record<string, (exception: unknown) => string> = {
     return `Bearer error="insufficient_scope"${typeof scope === "string" ? `, scope="${scope}"` : ""}`;
   },
   invalid_client: () => 'Basic realm="sigil"',
+  invalid_dpop_proof: () => 'DPoP error="invalid_dpop_proof", algs="ES256 ES256K EdDSA"',
 };
 
 /** The error body of every failed request. */

@@ -56,7 +56,33 @@ export type RevocationReason =
   | "revoked_token"
   | "refresh_token_reuse"
   | "wallet_signature_invalid"
-  | "role_revoked";
+  | "role_revoked"
+  | "delegation_revoked"
+  | "api_key_revoked";
+
+/** A bot session: who it speaks for, who acts, and what it is bound to (issue 5). */
+export interface CreateBotSessionParameters {
+  context: RequestContext;
+  now: Date;
+  owner: { subject: string; address: string; chainId: number; walletKind: WalletKind };
+  /** RFC 8693 `act.sub`: `jkt:<thumbprint>` for a session key, `apikey:<id>` for an API key. */
+  actor: string;
+  method: "delegation" | "api_key";
+  delegationId?: string;
+  apiKeyId?: string;
+  /** DPoP binding (`cnf.jkt`); absent for API-key tokens (Bearer). */
+  keyThumbprint?: string;
+  requestedScopes: string[] | undefined;
+  grantedScopes: string[];
+  access: AccessSnapshot;
+  /** The token never outlives this (the delegation's or key's expiry). */
+  notAfter: Date;
+}
+
+/** Token response of a bot: no refresh token (the bot proves its key again). */
+export type BotTokenResponse = Omit<TokenResponse, "refresh_token" | "token_type"> & {
+  token_type: "DPoP" | "Bearer";
+};
 
 /** Ending a session inside a caller's transaction. */
 export interface RevokeWithinParameters {
@@ -386,7 +412,101 @@ export class SessionService {
     });
   }
 
-  private signAccess(p: { subject: string; sessionId: string; scopes: string[]; now: Date }) {
+  /**
+   * A bot's session (a delegation's session key or an API key): a row in `sessions` under the
+   * OWNER's address and chain, so logout-style revocation and chain role sync reach it like any
+   * other; no refresh token (the bot proves its key again). Session, grant (method `delegation` or
+   * `api_key`, with the actor) and audit event commit together (G1).
+   */
+  async createBotSession(p: CreateBotSessionParameters): Promise<BotTokenResponse> {
+    const sessionId = randomUUID();
+    const ttlSeconds = Math.min(
+      this.config.lifetimes.accessToken,
+      Math.floor((p.notAfter.getTime() - p.now.getTime()) / 1000),
+    );
+    if (ttlSeconds < 1)
+      throw new InvalidGrantError("the delegation or key expires too soon to issue a token");
+    const access = this.signAccess({
+      subject: p.owner.subject,
+      sessionId,
+      scopes: p.grantedScopes,
+      now: p.now,
+      ttlSeconds,
+      act: { sub: p.actor },
+      ...(p.keyThumbprint ? { cnf: { jkt: p.keyThumbprint } } : {}),
+    });
+    const expiresAt = new Date(access.claims.exp * 1000);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(SessionEntity).insert({
+        id: sessionId,
+        subject: p.owner.subject,
+        address: p.owner.address,
+        chainId: p.owner.chainId,
+        walletKind: p.owner.walletKind,
+        scopes: p.grantedScopes,
+        createdAt: p.now,
+        lastUsedAt: p.now,
+        idleExpiresAt: expiresAt,
+        absoluteExpiresAt: expiresAt,
+        revokedAt: null,
+        revokedReason: null,
+        clientAddress: p.context.clientAddress,
+        userAgent: p.context.userAgent,
+        requestedScopes: p.requestedScopes ?? null,
+        loginMessage: null,
+        loginSignature: null,
+        actor: p.actor,
+        delegationId: p.delegationId ?? null,
+        apiKeyId: p.apiKeyId ?? null,
+        keyThumbprint: p.keyThumbprint ?? null,
+      });
+      await this.recordGrant(manager, {
+        method: p.method,
+        sessionId,
+        subject: p.owner.subject,
+        actor: p.actor,
+        requestedScopes: p.requestedScopes,
+        grantedScopes: p.grantedScopes,
+        access: p.access,
+        context: p.context,
+        now: p.now,
+        expiresAt,
+      });
+      await this.audit.record(manager, {
+        type: "bot_token_issued",
+        outcome: "success",
+        subject: p.owner.subject,
+        chainId: p.owner.chainId,
+        requestId: p.context.requestId,
+        occurredAt: p.now,
+        data: {
+          sessionId,
+          actor: p.actor,
+          method: p.method,
+          scopes: p.grantedScopes,
+          block: blockOf(p.access),
+        },
+      });
+    });
+    return {
+      access_token: access.token,
+      token_type: p.keyThumbprint ? "DPoP" : "Bearer",
+      expires_in: access.claims.exp - access.claims.iat,
+      scope: access.claims.scope,
+      session_id: sessionId,
+      sub: p.owner.subject,
+    };
+  }
+
+  private signAccess(p: {
+    subject: string;
+    sessionId: string;
+    scopes: string[];
+    now: Date;
+    ttlSeconds?: number;
+    act?: { sub: string };
+    cnf?: { jkt: string };
+  }) {
     return signAccessToken({
       key: this.keys.current(),
       claims: {
@@ -395,9 +515,11 @@ export class SessionService {
         sub: p.subject,
         scope: p.scopes.join(" "),
         sid: p.sessionId,
+        ...(p.act ? { act: p.act } : {}),
+        ...(p.cnf ? { cnf: p.cnf } : {}),
       },
       now: p.now,
-      ttlSeconds: this.config.lifetimes.accessToken,
+      ttlSeconds: p.ttlSeconds ?? this.config.lifetimes.accessToken,
     });
   }
 
@@ -424,6 +546,7 @@ export class SessionService {
       method: GrantMethod;
       sessionId: string;
       subject: string;
+      actor?: string;
       requestedScopes: string[] | undefined;
       grantedScopes: string[];
       access: AccessSnapshot;
@@ -435,7 +558,7 @@ export class SessionService {
     await manager.getRepository(GrantEntity).insert({
       sessionId: p.sessionId,
       subject: p.subject,
-      actor: null,
+      actor: p.actor ?? null,
       method: p.method,
       scopesRequested: p.requestedScopes ?? null,
       scopesGranted: p.grantedScopes,

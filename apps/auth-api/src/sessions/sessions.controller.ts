@@ -6,6 +6,7 @@ import type { Request } from "express";
 import { DataSource, IsNull, MoreThan } from "typeorm";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated } from "../access/route-policy.js";
+import { AllowDelegated } from "../delegations/allow-delegated.js";
 import { SessionService } from "./session.service.js";
 
 /** The caller's own identity and sessions. */
@@ -21,6 +22,7 @@ export class SessionsController {
   /** Who the token speaks for, and the on-chain roles and block its scopes were granted from. */
   @Get("me")
   @Authenticated()
+  @AllowDelegated()
   async me(@CurrentPrincipal() principal: Principal) {
     const { session, claims } = principal;
     const grant = await this.dataSource

@@ -4,6 +4,7 @@
  */
 export const GUARD_ERROR_STATUS: Readonly<Record<string, number>> = {
   invalid_token: 401,
+  invalid_dpop_proof: 401,
   insufficient_scope: 403,
   jwks_unavailable: 503,
   revocation_feed_stale: 503,

@@ -1,12 +1,14 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import { InternalError } from "@sigil/core";
+import { InvalidTokenError } from "@sigil/sessions";
 import type { Request, Response } from "express";
 import { SigilAuthenticator } from "../auth/sigil-authenticator.js";
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from "../decorators/metadata-keys.js";
 import { challengeHeadersOf } from "../errors/challenge-headers.js";
 import { InsufficientScopeError } from "../errors/guard-errors.js";
-import { bearerTokenOf } from "../http/bearer-token.js";
+import { DpopChecker } from "../dpop/dpop-checker.js";
+import { accessTokenOf } from "../http/bearer-token.js";
 import { RevocationFeed } from "../revocations/revocation-feed.js";
 import { attachPrincipal } from "../principal/request-principal.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
@@ -27,6 +29,7 @@ export class SigilAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: SigilAuthenticator,
     private readonly revocations: RevocationFeed,
+    private readonly dpop: DpopChecker,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -37,17 +40,45 @@ export class SigilAuthGuard implements CanActivate {
     const request = context.getArgByIndex<Request>(0);
     const response = context.getArgByIndex<Response>(1);
     try {
-      const principal = this.authenticator.authenticate(bearerTokenOf(request));
+      const { token, scheme } = accessTokenOf(request);
+      const principal = this.authenticator.authenticate(token);
       if (principal instanceof Promise) {
         return principal.then(
-          (resolved) => this.admit(request, response, policy, resolved),
+          (resolved) => this.admitBound(request, response, policy, resolved, token, scheme),
           (error: unknown) => refuse(response, error),
         );
       }
-      return this.admit(request, response, policy, principal);
+      return this.admitBound(request, response, policy, principal, token, scheme);
     } catch (error) {
       return refuse(response, error);
     }
+  }
+
+  /** A DPoP-bound token also needs its proof (RFC 9449 §7.1, B9); a bearer token must not claim DPoP. */
+  private admitBound(
+    request: Request,
+    response: Response,
+    policy: RoutePolicy,
+    principal: SigilPrincipal,
+    token: string,
+    scheme: "bearer" | "dpop",
+  ): true | Promise<true> {
+    const jkt = principal.claims.cnf?.jkt;
+    if (jkt === undefined) {
+      if (scheme === "dpop")
+        refuse(response, new InvalidTokenError("claims", "the DPoP scheme needs a DPoP-bound token"));
+      return this.admit(request, response, policy, principal);
+    }
+    if (scheme !== "dpop") {
+      refuse(
+        response,
+        new InvalidTokenError("claims", "a DPoP-bound token must be sent with the DPoP scheme"),
+      );
+    }
+    return this.dpop.verify({ request, accessToken: token, jkt }).then(
+      () => this.admit(request, response, policy, principal),
+      (error: unknown) => refuse(response, error),
+    );
   }
 
   private admit(request: Request, response: Response, policy: RoutePolicy, principal: SigilPrincipal): true {

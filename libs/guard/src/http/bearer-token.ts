@@ -40,3 +40,17 @@ function hasTokenInUrl(url: string): boolean {
     (url.includes("eyJ") && JWS_IN_URL.test(url))
   );
 }
+
+/** The token of `Authorization: Bearer <token>` or `Authorization: DPoP <token>` (RFC 9449 §7.1). */
+export function accessTokenOf(request: BearerRequest): { token: string; scheme: "bearer" | "dpop" } {
+  const header = request.headers.authorization;
+  if (header !== undefined && header.startsWith("DPoP ") && header.charCodeAt(5) !== 32) {
+    // The same URL check as for Bearer tokens (B11).
+    bearerTokenOf({
+      ...(request.url === undefined ? {} : { url: request.url }),
+      headers: { authorization: `Bearer ${header.slice(5)}` },
+    });
+    return { token: header.slice(5), scheme: "dpop" };
+  }
+  return { token: bearerTokenOf(request), scheme: "bearer" };
+}

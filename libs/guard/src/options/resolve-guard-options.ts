@@ -30,6 +30,13 @@ const schema = z.strictObject({
   jwksCooldownMs: ms(10, 3_600_000).default(5000),
   tokenCacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
   fetchTimeoutMs: ms(10, 60_000).default(2000),
+  dpop: z
+    .strictObject({
+      publicUrl: httpUrl.optional(),
+      replayCacheSize: z.number().int().min(1000).max(10_000_000).default(100_000),
+      maxProofAgeSeconds: z.number().int().min(5).max(300).default(60),
+    })
+    .default({ replayCacheSize: 100_000, maxProofAgeSeconds: 60 }),
 });
 
 /**
@@ -44,6 +51,6 @@ export function resolveGuardOptions(options: SigilGuardOptions): ResolvedSigilGu
     const key = path.join(".");
     throw new ConfigInvalidError(`sigil guard option ${key}: ${issue.message}`, { details: { key } });
   }
-  const { revocations, now, ...rest } = parsed.data;
-  return { ...rest, now, revocations };
+  const { revocations, now, dpop, ...rest } = parsed.data;
+  return { ...rest, now, revocations, dpop: { ...dpop, publicUrl: dpop.publicUrl?.replace(/\/$/, "") } };
 }

@@ -22,6 +22,20 @@ export interface RevocationFeedOptions {
   maxRoleSyncAgeMs?: number;
 }
 
+/** DPoP-bound tokens (RFC 9449): how proofs are checked. */
+export interface DpopGuardOptions {
+  /**
+   * This server's public base URL as clients call it (`htu` = it + the path). Set it in
+   * production: without it the request's Host header is used, so a proof made for another
+   * server that shares a hostname with this one could be replayed here.
+   */
+  publicUrl?: string;
+  /** Proof ids remembered against replay (LRU, each until its `iat` window ends); default 100 000. */
+  replayCacheSize?: number;
+  /** Oldest accepted proof `iat`, in seconds; default 60, 5..300. */
+  maxProofAgeSeconds?: number;
+}
+
 /** Options of {@link SigilGuardModule}. */
 export interface SigilGuardOptions {
   /** Expected `iss` of access tokens. */
@@ -44,6 +58,8 @@ export interface SigilGuardOptions {
   tokenCacheSize?: number;
   /** Timeout of each JWKS or feed request; default 2000 ms. */
   fetchTimeoutMs?: number;
+  /** DPoP proof checking for key-bound (bot) tokens. */
+  dpop?: DpopGuardOptions;
 }
 
 /** {@link SigilGuardOptions} after validation, with every default applied. */
@@ -58,6 +74,7 @@ export interface ResolvedSigilGuardOptions {
   jwksCooldownMs: number;
   tokenCacheSize: number;
   fetchTimeoutMs: number;
+  dpop: { publicUrl: string | undefined; replayCacheSize: number; maxProofAgeSeconds: number };
 }
 
 /** DI token of the {@link ResolvedSigilGuardOptions}. */

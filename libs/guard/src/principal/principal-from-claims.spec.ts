@@ -33,8 +33,10 @@ describe("principalFromClaims", () => {
     expect(principal.scopes.has("sigil:admin")).toBe(false);
   });
 
-  it("B9: refuses a DPoP-bound token, whose proof it cannot check", () => {
-    expect(() => principalFromClaims(claims({ cnf: { jkt: "thumbprint" } }))).toThrow(/DPoP/);
+  it("B9: keeps a DPoP-bound token's binding (frozen) for the guard's proof check", () => {
+    const principal = principalFromClaims(claims({ cnf: { jkt: "thumbprint" } }));
+    expect(principal.claims.cnf).toEqual({ jkt: "thumbprint" });
+    expect(Object.isFrozen(principal.claims.cnf)).toBe(true);
   });
 
   it.each([

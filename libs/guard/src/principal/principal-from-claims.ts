@@ -7,20 +7,17 @@ const EIP155_ACCOUNT = /^eip155:([1-9][0-9]{0,15}):(0x[0-9a-fA-F]{40})$/;
 
 /**
  * Builds the immutable {@link SigilPrincipal} of verified claims. Throws {@link InvalidTokenError}
- * (`claims`) when `sub` is not an EIP-155 CAIP-10 account, or when the token is DPoP-bound.
+ * (`claims`) when `sub` is not an EIP-155 CAIP-10 account. A DPoP-bound token (`cnf.jkt`) keeps
+ * its binding in `claims.cnf`: the guard checks its proof on every request (RFC 9449 §7.1).
  */
 export function principalFromClaims(claims: AccessTokenClaims): SigilPrincipal {
-  // The guard checks no DPoP proof yet: honouring a key-bound token as a bearer one would undo
-  // its binding (RFC 9449 §7.1, SECURITY-TESTS B9), so it is refused.
-  if (claims.cnf !== undefined) {
-    throw new InvalidTokenError("claims", "DPoP-bound tokens are not accepted by this resource server");
-  }
   const match = EIP155_ACCOUNT.exec(claims.sub);
   const chainId = Number(match?.[1]);
   if (!match || !Number.isSafeInteger(chainId)) {
     throw new InvalidTokenError("claims", "token subject is not an eip155 account");
   }
   if (claims.act) Object.freeze(claims.act);
+  if (claims.cnf) Object.freeze(claims.cnf);
   Object.freeze(claims);
   return Object.freeze({
     sub: claims.sub,

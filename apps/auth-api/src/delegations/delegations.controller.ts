@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from "@nestjs/common";
+import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
+import type { Request } from "express";
+import { CurrentPrincipal, type Principal } from "../access/principal.js";
+import { Authenticated, Public } from "../access/route-policy.js";
+import { CreateDelegationRequest, DelegationTokenRequest } from "./delegations.dto.js";
+import { DelegationsService } from "./delegations.service.js";
+
+/** Delegated session keys: the owner registers, lists, inspects and revokes; the bot logs in. */
+@ApiTags("delegations")
+@Controller("v1/delegations")
+export class DelegationsController {
+  constructor(private readonly delegations: DelegationsService) {}
+
+  /** Registers an EIP-712 delegation (owner token from a recent sign-in, C6). */
+  @Post()
+  @Authenticated()
+  @ApiBearerAuth()
+  @HttpCode(201)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateDelegationRequest,
+    @Req() request: Request,
+  ) {
+    return this.delegations.create({ principal, body, request, now: new Date() });
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiBearerAuth()
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { delegations: await this.delegations.list(principal.claims.sub) };
+  }
+
+  @Get(":id")
+  @Authenticated()
+  @ApiBearerAuth()
+  get(@CurrentPrincipal() principal: Principal, @Param("id") id: string) {
+    return this.delegations.get({ owner: principal.claims.sub, id });
+  }
+
+  /** Revokes the delegation and ends its bots' tokens (feed + audit). */
+  @Delete(":id")
+  @Authenticated()
+  @ApiBearerAuth()
+  @HttpCode(204)
+  async revoke(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
+    await this.delegations.revoke({
+      owner: principal.claims.sub,
+      id,
+      requestId: request.id ?? "",
+      now: new Date(),
+    });
+  }
+
+  /** The bot's login: a `DPoP` proof signed by the delegated session key (no bearer credential). */
+  @Post(":id/token")
+  @Public()
+  @HttpCode(200)
+  @Header("Cache-Control", "no-store")
+  token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: Request) {
+    return this.delegations.issueToken({ id, scope: body.scope, request, now: new Date() });
+  }
+}

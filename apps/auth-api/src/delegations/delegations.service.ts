@@ -1,0 +1,302 @@
+import { Injectable } from "@nestjs/common";
+import {
+  botTokenScopes,
+  DelegationInactiveError,
+  DelegationNonceUsedError,
+  DelegationSignatureInvalidError,
+  delegationTypedData,
+  InsufficientScopeError,
+  InvalidRequestError,
+  narrowDelegation,
+  NotFoundError,
+} from "@sigil/core";
+import { DelegationEntity, SessionEntity } from "@sigil/persistence";
+import { type DpopAlgorithm, publicJwkFor, publicJwkThumbprint } from "@sigil/sessions";
+import type { Request } from "express";
+import { isIP } from "node:net";
+import { randomUUID } from "node:crypto";
+import { DataSource, IsNull } from "typeorm";
+import { getAddress, type Hex } from "viem";
+import type { Principal } from "../access/principal.js";
+import { PerKeyLimiter } from "../api-keys/per-key-limiter.service.js";
+import { AuditService } from "../audit/audit.service.js";
+import { AccessReaderService } from "../chain/access-reader.service.js";
+import { AppConfig } from "../config/app-config.js";
+import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
+import { requestContext } from "../http/request-context.js";
+import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
+import type { CreateDelegationRequest } from "./delegations.dto.js";
+import { assertClientAllowed, assertRecentOwnerLogin, normalizeClientAddress } from "./owner-authority.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A delegation as its owner sees it (never the signature's evidence beyond its presence). */
+export interface DelegationView {
+  id: string;
+  owner: string;
+  delegateJkt: string;
+  scopes: string[];
+  expiresAt: string;
+  maxRequestsPerMinute: number;
+  allowedClients: string[];
+  createdAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  /** Bot sessions still live under it. */
+  liveSessions?: number;
+}
+
+/**
+ * Delegated session keys: the owner registers an EIP-712 delegation; the bot proves possession of
+ * the key (DPoP) to get short-lived tokens for the owner (`sub`), naming itself (`act`), bound to
+ * the key (`cnf.jkt`), with scopes ⊆ delegation ∩ the owner's current on-chain scopes.
+ */
+@Injectable()
+export class DelegationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly access: AccessReaderService,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly dpop: DpopVerifier,
+    private readonly limiter: PerKeyLimiter,
+  ) {}
+
+  /** Registers a delegation the owner signed (C4 narrowing, C6 recent sign-in). */
+  async create(p: { principal: Principal; body: CreateDelegationRequest; request: Request; now: Date }) {
+    const { principal, body, now } = p;
+    assertRecentOwnerLogin({ principal, maxAgeSeconds: this.config.bots.stepUpMaxAgeSeconds, now });
+    const { session } = principal;
+    const jkt = thumbprintOf(body.delegateJwk);
+    const allowedClients = (body.allowedClients ?? []).map(assertClientAddress);
+    const owner = getAddress(session.address);
+    const message = {
+      owner,
+      delegateJkt: jkt,
+      scopes: body.scopes,
+      expiresAt: BigInt(body.expiresAt),
+      maxRequestsPerMinute: body.maxRequestsPerMinute ?? 0,
+      allowedClients: body.allowedClients ?? [],
+      nonce: body.nonce as Hex,
+    };
+    const chain = this.access.chain(session.chainId);
+    // EOAs, EIP-1271 and EIP-6492 wallets alike, on the owner's own chain.
+    const valid = await chain.client
+      .verifyTypedData({
+        address: owner,
+        ...delegationTypedData({ chainId: session.chainId, message }),
+        signature: body.signature as Hex,
+      } as never)
+      .catch(() => false);
+    if (!valid)
+      throw new DelegationSignatureInvalidError("the delegation is not signed by this wallet on this chain");
+    const onChain = await this.access.read(session.chainId, owner);
+    const ownerNow = onChain.scopes.filter((scope) => session.scopes.includes(scope));
+    const scopes = narrowDelegation({
+      requested: body.scopes,
+      ownerScopes: ownerNow,
+      expiresAt: new Date(body.expiresAt * 1000),
+      latestExpiry: session.absoluteExpiresAt,
+      now,
+    });
+    const row: DelegationEntity = Object.assign(new DelegationEntity(), {
+      id: randomUUID(),
+      ownerSubject: session.subject,
+      ownerAddress: session.address,
+      chainId: session.chainId,
+      walletKind: session.walletKind,
+      delegateJkt: jkt,
+      scopes,
+      expiresAt: new Date(body.expiresAt * 1000),
+      maxRequestsPerMinute: message.maxRequestsPerMinute,
+      allowedClients,
+      nonce: body.nonce.toLowerCase(),
+      signature: body.signature,
+      createdAt: now,
+      revokedAt: null,
+      revokedReason: null,
+    });
+    await this.dataSource.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO delegations (id, owner_subject, owner_address, chain_id, wallet_kind, delegate_jkt,
+           scopes, expires_at, max_requests_per_minute, allowed_clients, nonce, signature, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (chain_id, owner_address, nonce) DO NOTHING RETURNING id`,
+        [
+          row.id,
+          row.ownerSubject,
+          row.ownerAddress,
+          row.chainId,
+          row.walletKind,
+          row.delegateJkt,
+          row.scopes,
+          row.expiresAt,
+          row.maxRequestsPerMinute,
+          row.allowedClients,
+          row.nonce,
+          row.signature,
+          row.createdAt,
+        ],
+      );
+      if (inserted.length !== 1)
+        throw new DelegationNonceUsedError("this signed delegation was already registered");
+      await this.audit.record(manager, {
+        type: "delegation_created",
+        outcome: "success",
+        subject: session.subject,
+        chainId: session.chainId,
+        requestId: p.request.id ?? "",
+        occurredAt: now,
+        data: { delegationId: row.id, delegateJkt: jkt, scopes, expiresAt: row.expiresAt.toISOString() },
+      });
+    });
+    return viewOf(row);
+  }
+
+  /** The owner's delegations, newest first (C2: only its own). */
+  async list(owner: string): Promise<DelegationView[]> {
+    const rows = await this.dataSource
+      .getRepository(DelegationEntity)
+      .find({ where: { ownerSubject: owner }, order: { createdAt: "DESC" }, take: 100 });
+    return rows.map(viewOf);
+  }
+
+  /** One of the owner's delegations; another owner's is "not found" (C2). */
+  async get(p: { owner: string; id: string }): Promise<DelegationView> {
+    const row = await this.find(p.id);
+    if (!row || row.ownerSubject !== p.owner) throw new NotFoundError("no such delegation");
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM sessions
+        WHERE delegation_id = $1 AND revoked_at IS NULL AND absolute_expires_at > now()`,
+      [row.id],
+    );
+    return { ...viewOf(row), liveSessions: count };
+  }
+
+  /** Revokes a delegation and every bot session under it, with feed and audit rows, in one commit. */
+  async revoke(p: { owner: string; id: string; requestId: string; now: Date }): Promise<void> {
+    if (!UUID.test(p.id)) throw new NotFoundError("no such delegation");
+    await this.dataSource.transaction(async (manager) => {
+      const row = await manager
+        .getRepository(DelegationEntity)
+        .findOne({ where: { id: p.id }, lock: { mode: "pessimistic_write" } });
+      if (!row || row.ownerSubject !== p.owner) throw new NotFoundError("no such delegation");
+      if (row.revokedAt !== null) return;
+      await manager.query(
+        `UPDATE delegations SET revoked_at = $2, revoked_reason = 'revoked_by_owner' WHERE id = $1`,
+        [row.id, p.now],
+      );
+      const live = await manager.getRepository(SessionEntity).find({
+        where: { delegationId: row.id, revokedAt: IsNull() },
+        lock: { mode: "pessimistic_write" },
+      });
+      for (const session of live) {
+        await this.sessions.revokeWithin(manager, {
+          session,
+          reason: "delegation_revoked",
+          now: p.now,
+          requestId: p.requestId,
+        });
+      }
+      await this.audit.record(manager, {
+        type: "delegation_revoked",
+        outcome: "info",
+        subject: row.ownerSubject,
+        chainId: row.chainId,
+        requestId: p.requestId,
+        occurredAt: p.now,
+        data: { delegationId: row.id, sessionsRevoked: live.length },
+      });
+    });
+  }
+
+  /**
+   * The bot's login: a DPoP proof signed by the delegated key (RFC 9449 §5) buys a token whose
+   * scopes are requested ∩ delegation ∩ the owner's scopes on chain now.
+   */
+  async issueToken(p: {
+    id: string;
+    scope: string[] | undefined;
+    request: Request;
+    now: Date;
+  }): Promise<BotTokenResponse> {
+    const row = await this.find(p.id);
+    if (!row || row.revokedAt !== null || row.expiresAt <= p.now) {
+      throw new DelegationInactiveError("this delegation is unknown, revoked or expired");
+    }
+    await this.dpop.verify(p.request, { expectedJkt: row.delegateJkt, now: p.now });
+    const context = requestContext(p.request);
+    assertClientAllowed({ allowed: row.allowedClients, clientAddress: context.clientAddress });
+    await this.limiter.consume({ key: `delegation:${row.id}`, perMinute: row.maxRequestsPerMinute });
+    const access = await this.access.read(row.chainId, getAddress(row.ownerAddress));
+    const granted = botTokenScopes({ requested: p.scope, delegated: row.scopes, ownerNow: access.scopes });
+    if (granted.length === 0) {
+      throw new InsufficientScopeError("the owner's on-chain roles no longer allow any delegated scope", {
+        details: { scope: row.scopes.join(" ") },
+      });
+    }
+    return this.sessions.createBotSession({
+      context,
+      now: p.now,
+      owner: {
+        subject: row.ownerSubject,
+        address: row.ownerAddress,
+        chainId: row.chainId,
+        walletKind: row.walletKind,
+      },
+      actor: `jkt:${row.delegateJkt}`,
+      method: "delegation",
+      delegationId: row.id,
+      keyThumbprint: row.delegateJkt,
+      requestedScopes: p.scope,
+      grantedScopes: granted,
+      access,
+      notAfter: row.expiresAt,
+    });
+  }
+
+  private async find(id: string): Promise<DelegationEntity | null> {
+    if (!UUID.test(id)) return null;
+    return this.dataSource.getRepository(DelegationEntity).findOneBy({ id });
+  }
+}
+
+/** The RFC 7638 thumbprint of a session key's public JWK, choosing the algorithm by its curve. */
+function thumbprintOf(jwk: Record<string, unknown>): string {
+  const alg: DpopAlgorithm | undefined =
+    jwk.crv === "Ed25519"
+      ? "EdDSA"
+      : jwk.crv === "secp256k1"
+        ? "ES256K"
+        : jwk.crv === "P-256"
+          ? "ES256"
+          : undefined;
+  try {
+    if (!alg) throw new TypeError("unsupported curve");
+    return publicJwkThumbprint(publicJwkFor(alg, jwk));
+  } catch (cause) {
+    throw new InvalidRequestError("delegateJwk must be an Ed25519, secp256k1 or P-256 public JWK", { cause });
+  }
+}
+
+function assertClientAddress(value: string): string {
+  const address = normalizeClientAddress(value);
+  if (isIP(address) === 0) throw new InvalidRequestError("allowedClients must be IP addresses");
+  return address;
+}
+
+function viewOf(row: DelegationEntity): DelegationView {
+  return {
+    id: row.id,
+    owner: row.ownerSubject,
+    delegateJkt: row.delegateJkt,
+    scopes: row.scopes,
+    expiresAt: row.expiresAt.toISOString(),
+    maxRequestsPerMinute: row.maxRequestsPerMinute,
+    allowedClients: row.allowedClients,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    revokedReason: row.revokedReason,
+  };
+}

@@ -1,0 +1,29 @@
+import { ClientAddressNotAllowedError, StepUpRequiredError } from "@sigil/core";
+import type { Principal } from "../access/principal.js";
+
+/**
+ * C6: creating keys or delegations needs the owner's own token (no `act`) from a wallet sign-in at
+ * most `maxAgeSeconds` old; refreshing keeps the sign-in time, so a refresh is not a step-up.
+ */
+export function assertRecentOwnerLogin(p: { principal: Principal; maxAgeSeconds: number; now: Date }): void {
+  const ageMs = p.now.getTime() - p.principal.session.createdAt.getTime();
+  if (p.principal.session.actor !== null || ageMs > p.maxAgeSeconds * 1000) {
+    throw new StepUpRequiredError(
+      `sign in with the wallet again: this needs a sign-in at most ${p.maxAgeSeconds} s old`,
+      { details: { maxAge: p.maxAgeSeconds } },
+    );
+  }
+}
+
+/** The request's client address must be listed, when the delegation or key lists any. */
+export function assertClientAllowed(p: { allowed: readonly string[]; clientAddress: string | null }): void {
+  if (p.allowed.length === 0) return;
+  if (p.clientAddress === null || !p.allowed.includes(normalizeClientAddress(p.clientAddress))) {
+    throw new ClientAddressNotAllowedError("this client address may not use this delegation or key");
+  }
+}
+
+/** Express reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`. */
+export function normalizeClientAddress(address: string): string {
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}

@@ -1,0 +1,27 @@
+import { Inject, Injectable } from "@nestjs/common";
+import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
+import { DpopReplayCache } from "./dpop-replay-cache.js";
+import { type DpopRequest, verifyRequestProof } from "./verify-request-proof.js";
+
+/** The guard's DPoP proof check, with this server's replay cache. */
+@Injectable()
+export class DpopChecker {
+  private readonly replays: DpopReplayCache;
+  private readonly now: () => Date;
+
+  constructor(@Inject(SIGIL_GUARD_OPTIONS) private readonly options: ResolvedSigilGuardOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.replays = new DpopReplayCache(options.dpop.replayCacheSize, () => this.now().getTime());
+  }
+
+  /** Throws InvalidDpopProofError unless the request's proof is valid for `accessToken` and `jkt`. */
+  verify(p: { request: DpopRequest; accessToken: string; jkt: string }): Promise<void> {
+    return verifyRequestProof({
+      ...p,
+      publicUrl: this.options.dpop.publicUrl,
+      replays: this.replays,
+      now: this.now(),
+      maxAgeSeconds: this.options.dpop.maxProofAgeSeconds,
+    });
+  }
+}
