@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "ignore" });
   const chain = await startChain();
   const database = await createDatabase();
-  let breached = false;
+  let breached: boolean;
   try {
     const api = await startAuthApi({ chain, databaseUrl: database.url });
     const wallets = makeWallets(50);
