@@ -38,6 +38,8 @@ export async function createApp({
     bufferLogs: structured,
     logger: logger ?? (config.env === "test" ? ["error", "warn"] : ["log", "error", "warn"]),
     bodyParser: false,
+    // Signed API requests sign the body's exact bytes (kept as request.rawBody).
+    rawBody: true,
     abortOnError: false,
   });
   const appLogger = app.get(AppLogger).pino;

@@ -15,3 +15,6 @@ export * from "./dpop/dpop-errors.js";
 export * from "./dpop/public-key-jwk.js";
 export * from "./dpop/create-dpop-proof.js";
 export * from "./dpop/verify-dpop-proof.js";
+export * from "./signed-requests/canonical-request.js";
+export * from "./signed-requests/sign-request.js";
+export * from "./signed-requests/verify-signed-request.js";

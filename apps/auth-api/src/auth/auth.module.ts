@@ -13,6 +13,8 @@ import { RevocationsController } from "../revocations/revocations.controller.js"
 import { SessionService } from "../sessions/session.service.js";
 import { SessionsController } from "../sessions/sessions.controller.js";
 import { WellKnownController } from "../well-known/well-known.controller.js";
+import { ApiKeysController } from "../api-keys/api-keys.controller.js";
+import { ApiKeysService } from "../api-keys/api-keys.service.js";
 import { PerKeyLimiter } from "../api-keys/per-key-limiter.service.js";
 import { DelegationsController } from "../delegations/delegations.controller.js";
 import { DelegationsService } from "../delegations/delegations.service.js";
@@ -31,6 +33,7 @@ import { LoginService } from "./login.service.js";
     WellKnownController,
     RevocationsController,
     DelegationsController,
+    ApiKeysController,
   ],
   providers: [
     LoginService,
@@ -45,6 +48,7 @@ import { LoginService } from "./login.service.js";
     DpopVerifier,
     PerKeyLimiter,
     DelegationsService,
+    ApiKeysService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
 })
