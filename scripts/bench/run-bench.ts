@@ -10,6 +10,8 @@ import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } f
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
 import { runGuardLoad } from "./guard-load.js";
 import { makeWallets, personalSign, runLoginLoad } from "./login-load.js";
+import { offlineVerificationsPerSecond } from "./offline-verify.js";
+import { runRefreshLoad } from "./refresh-load.js";
 import { measureRevocationLatency } from "./revocation-latency.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
     const recoveries = secp256k1RecoveriesPerSecond();
     const es256 = es256VerificationsPerSecond();
     log(`  secp256k1 ${recoveries.toFixed(0)}/s, ES256 ${es256.toFixed(0)}/s`);
+    const offline = offlineVerificationsPerSecond();
+    log(`  offline token verification (libs/guard path, no cache) ${offline.toFixed(0)}/s`);
 
     const trader = devAccount(DevAccountIndex.trader);
     const traderWallet = { address: trader.address, privateKey: trader.getHdKey().privateKey! };
@@ -47,6 +51,16 @@ async function main(): Promise<void> {
     log(
       `  ${logins.perSecond.toFixed(0)} sign-ins/s, p50 ${logins.p50Ms.toFixed(1)} ms, p99 ${logins.p99Ms.toFixed(1)} ms`,
     );
+
+    log(`measuring refresh-token rotations ${seconds} s with ${concurrency} signed-in clients …`);
+    const refreshes = await runRefreshLoad({
+      url: api.url,
+      wallets,
+      concurrency,
+      seconds,
+      onProgress: (done, elapsed) => log(`  ${done} refreshes in ${elapsed.toFixed(0)} s`),
+    });
+    log(`  ${refreshes.perSecond.toFixed(0)} refreshes/s, p99 ${refreshes.p99Ms.toFixed(1)} ms`);
 
     log("starting the example venue (libs/guard) …");
     const venue = await startVenue({ api });
@@ -94,7 +108,9 @@ async function main(): Promise<void> {
       command: "npm run bench",
       settings: { seconds, concurrency, wallets: wallets.length },
       baselines: { secp256k1RecoveriesPerSecond: recoveries, es256VerificationsPerSecond: es256 },
+      offlineVerificationsPerSecond: offline,
       logins,
+      refreshes,
       guard,
       revocations,
     };
@@ -113,6 +129,20 @@ async function main(): Promise<void> {
         `${logins.p50Ms.toFixed(1)} / ${logins.p99Ms.toFixed(1)}`,
         "",
         "",
+        "",
+      ],
+      [
+        "refresh-token rotations/s (Postgres: rotate + grant + audit, new access token)",
+        refreshes.perSecond.toFixed(0),
+        `${es256.toFixed(0)} ES256 verifications/s (1 core)`,
+        (refreshes.perSecond / es256).toFixed(3),
+        "",
+      ],
+      [
+        "offline access-token verifications/s in libs/guard (verifyAccessToken, no cache, 1 core)",
+        offline.toFixed(0),
+        `${es256.toFixed(0)} ES256 verifications/s (1 core)`,
+        (offline / es256).toFixed(3),
         "",
       ],
       ["example-venue route without guard (req/s)", guard.openPerSecond.toFixed(0), "", "", ""],
