@@ -53,9 +53,11 @@ withServer("role sync leader fail-over (needs TEST_DATABASE_URL)", () => {
       stdio: ["ignore", "ignore", "pipe"],
     });
     leader.stderr!.on("data", (chunk: Buffer) => (leaderErrors += chunk.toString()));
-    await waitFor(async () => (await leaderLocks()) === 1, { timeoutMs: 20_000, everyMs: 50 }).catch((error) => {
-      throw new Error(`instance A never led: ${leaderErrors.slice(-2000)}`, { cause: error });
-    });
+    await waitFor(async () => (await leaderLocks()) === 1, { timeoutMs: 20_000, everyMs: 50 }).catch(
+      (error) => {
+        throw new Error(`instance A never led: ${leaderErrors.slice(-2000)}`, { cause: error });
+      },
+    );
   });
 
   afterAll(async () => {
