@@ -38,7 +38,9 @@ const request = fc.record({
   nonce: fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/),
 });
 
-function signed(r: fc.RecordValue<typeof request extends fc.Arbitrary<infer T> ? T : never>) {
+type SignedInput = typeof request extends fc.Arbitrary<infer T> ? T : never;
+
+function signed(r: SignedInput) {
   const target = r.query === undefined ? r.path : `${r.path}?${r.query}`;
   const signer = r.keyId.startsWith("sk_hmac")
     ? ({ alg: "hmac-sha256", secret: HMAC_SECRET } as const)
@@ -96,7 +98,7 @@ describe("bots: signed-request verification (fast-check)", () => {
         if (what === "key") h["x-sigil-key"] = Object.keys(KEYS).find((id) => id !== h["x-sigil-key"])!;
         if (what === "signature") {
           const bytes = Buffer.from(h["x-sigil-signature"]!, "base64url");
-          bytes[n % bytes.length] ^= 1 << (n % 8);
+          bytes[n % bytes.length] = bytes[n % bytes.length]! ^ (1 << (n % 8));
           h["x-sigil-signature"] = bytes.toString("base64url");
         }
         await expect(verify({ headers: h, method, target, body })).rejects.toMatchObject({
