@@ -1,6 +1,6 @@
 // `npm run fuzz`: SECURITY-TESTS E1 at depth. FUZZ_RUNS cases (default 100,000) per target: the SIWE
 // parser against the reference ABNF parser, access tokens, DPoP proofs. FUZZ_SEED replays a failure.
-// Signed requests (issue 5) join here once libs/ has them.
+// Signed requests: fuzzed by test/bots/signed-request.fuzz.test.ts (issue 5, hundreds of cases), not here yet.
 import { checkSiweParserDifferential } from "../../libs/siwe/testing/siwe-differential.js";
 import { checkAccessTokenMutations, checkDpopProofMutations, type FuzzRun } from "./token-properties.js";
 

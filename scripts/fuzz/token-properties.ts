@@ -60,9 +60,10 @@ type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 function apply(jws: string, m: Mutation, hmacSecret: string): string {
   const at = "at" in m ? m.at % (jws.length + 1) : 0;
   const [header, payload, signature] = segments(jws) as [string, string, string];
-  const decoded = (part: string) => {
+  const decoded = (part: string): Record<string, unknown> => {
     try {
-      return JSON.parse(Buffer.from(part, "base64url").toString()) as Record<string, unknown>;
+      const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString());
+      return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
     } catch {
       return {};
     }
