@@ -2,6 +2,7 @@
 import { isSigilError } from "@sigil/core";
 import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
+import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
 import { kek, keys } from "./commands/keys.js";
 import { reconcile } from "./commands/reconcile.js";
@@ -20,9 +21,11 @@ const USAGE = `sigil — Sigil's command line
                                  reads (SIGIL_CHAINS, else the dev chain); exits 1 on any divergence
   sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
                                  PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
-`;
+${BOT_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
+  // Bot commands take options of their own (issue 5).
+  if ((BOT_COMMANDS as readonly string[]).includes(argv[0] ?? "")) return runBotCommand(argv);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

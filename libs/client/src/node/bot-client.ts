@@ -136,7 +136,8 @@ export function createBotClient(options: BotClientOptions): BotClient {
       headers.dpop = createDpopProof({
         privateKey: credential.sessionKey.privateKey,
         htm: method,
-        htu: url.split("?")[0]!,
+        // The auth-api checks htu against its issuer URL, which may differ from where it is reached.
+        htu: (url.startsWith(`${base}/`) ? `${issuer}${url.slice(base.length)}` : url).split("?")[0]!,
         now: now(),
         accessToken: access_token,
       });
