@@ -19,7 +19,13 @@ export class VenueModule {
           audience: config.audience,
           jwksUrl: config.jwksUrl,
           revocations: config.revocationsUrl
-            ? { url: config.revocationsUrl, clientId: config.clientId, clientSecret: config.clientSecret }
+            ? {
+                url: config.revocationsUrl,
+                clientId: config.clientId,
+                clientSecret: config.clientSecret,
+                // Held open up to 5 s and answered as soon as Sigil writes a revocation.
+                longPollMs: 5_000,
+              }
             : undefined,
         }),
       ],

@@ -9,6 +9,7 @@ import { OAuthController } from "../oauth/oauth.controller.js";
 import { AuthRateLimitGuard } from "../rate-limit/auth-rate-limit.guard.js";
 import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 import { RoleSyncService } from "../role-sync/role-sync.service.js";
+import { RevocationSignalService } from "../revocations/revocation-signal.service.js";
 import { RevocationsController } from "../revocations/revocations.controller.js";
 import { SessionService } from "../sessions/session.service.js";
 import { SessionsController } from "../sessions/sessions.controller.js";
@@ -43,6 +44,7 @@ import { LoginService } from "./login.service.js";
     AccessReaderService,
     RoleSyncService,
     RoleSyncStatusService,
+    RevocationSignalService,
     AuthRateLimitGuard,
     ReplayStore,
     DpopVerifier,

@@ -14,6 +14,7 @@ import { DataSource, type EntityManager } from "typeorm";
 import { AuditService } from "../audit/audit.service.js";
 import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js";
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
 import { RECORD_LOGIN_SQL } from "./record-login.sql.js";
@@ -352,6 +353,7 @@ export class SessionService {
       revokedAt: now,
       expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
     });
+    await notifyRevocation(manager);
     await this.audit.record(manager, {
       type: "session_revoked",
       outcome: "info",
@@ -401,6 +403,7 @@ export class SessionService {
       expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
       scopes: p.scopes,
     });
+    await notifyRevocation(manager);
     await this.audit.record(manager, {
       type: "session_narrowed",
       outcome: "info",
@@ -572,6 +575,11 @@ export class SessionService {
       expiresAt: p.expiresAt,
     });
   }
+}
+
+/** Wakes long-polling feed readers on every instance once the caller's transaction commits. */
+async function notifyRevocation(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT pg_notify($1, '')`, [REVOCATION_CHANNEL]);
 }
 
 function addSeconds(date: Date, seconds: number): Date {

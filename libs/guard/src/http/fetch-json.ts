@@ -15,16 +15,20 @@ export interface FetchJsonParameters {
   url: string;
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** Aborts the request early (e.g. the module shutting down during a long poll). */
+  signal?: AbortSignal;
 }
 
 /** GETs `url` and parses its JSON body; throws {@link UpstreamRequestError} on any failure. */
-export async function fetchJson({ url, headers, timeoutMs }: FetchJsonParameters): Promise<unknown> {
+export async function fetchJson({ url, headers, timeoutMs, signal }: FetchJsonParameters): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, {
       headers: { accept: "application/json", ...headers },
       redirect: "error",
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
     throw new UpstreamRequestError(`${url} unreachable`, undefined, { cause });

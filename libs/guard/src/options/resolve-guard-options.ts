@@ -18,6 +18,7 @@ const schema = z.strictObject({
       intervalMs: ms(10, 60_000).default(1000),
       maxStalenessMs: ms(10, FIFTEEN_MINUTES_MS).default(10_000),
       maxRoleSyncAgeMs: ms(100, FIFTEEN_MINUTES_MS).default(10_000),
+      longPollMs: z.number().int().min(0).max(25_000).default(0),
     })
     .refine((feed) => feed.maxStalenessMs > feed.intervalMs, {
       message: "must be longer than intervalMs",

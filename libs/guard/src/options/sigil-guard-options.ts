@@ -20,6 +20,12 @@ export interface RevocationFeedOptions {
    * reached us); default 10 000 ms. Routes without scopes still answer.
    */
   maxRoleSyncAgeMs?: number;
+  /**
+   * Long poll: each feed request asks the issuer to hold an empty answer up to this long and to
+   * answer as soon as a revocation is written (Postgres LISTEN/NOTIFY there), so revocations arrive
+   * in milliseconds instead of up to `intervalMs`. 0 (default) polls every `intervalMs`; at most 25 000.
+   */
+  longPollMs?: number;
 }
 
 /** DPoP-bound tokens (RFC 9449): how proofs are checked. */

@@ -28,6 +28,8 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Aborts an in-flight (long) poll at shutdown. */
+  private readonly shutdown = new AbortController();
   /** Feed requests made so far (for health output and tests). */
   polls = 0;
 
@@ -62,6 +64,7 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopped = true;
+    this.shutdown.abort();
     clearTimeout(this.timer);
     clearTimeout(this.staleTimer);
   }
@@ -110,10 +113,13 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
     const feed = this.options.revocations!;
     try {
       for (let page = 0; page < MAX_PAGES_PER_POLL && !this.stopped; page += 1) {
-        // Freshness dates from when the question was asked, not when the answer came.
+        // Freshness dates from when the question was asked, not when the answer came; a long poll
+        // is answered from a read made when it returns, so it dates from the answer.
         const askedAt = performance.now();
-        if (this.readPage(await this.fetchPage()) === 0) {
-          this.markFresh(askedAt + feed.maxStalenessMs - performance.now());
+        const page = await this.fetchPage();
+        const asOf = feed.longPollMs > 0 && this.cursor !== undefined ? performance.now() : askedAt;
+        if (this.readPage(page) === 0) {
+          this.markFresh(asOf + feed.maxStalenessMs - performance.now());
           break;
         }
       }
@@ -132,11 +138,13 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   private async fetchPage(): Promise<RevocationPage> {
     const feed = this.options.revocations!;
     this.polls += 1;
+    const wait = this.cursor === undefined ? 0 : feed.longPollMs;
     return parseRevocations(
       await fetchJson({
-        url: this.cursor === undefined ? feed.url : withCursor(feed.url, this.cursor),
+        url: this.cursor === undefined ? feed.url : withCursor(feed.url, this.cursor, wait),
         headers: { authorization: this.authorization! },
-        timeoutMs: this.options.fetchTimeoutMs,
+        timeoutMs: this.options.fetchTimeoutMs + wait,
+        signal: this.shutdown.signal,
       }),
     );
   }
@@ -178,9 +186,11 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
 
   private schedule(): void {
     if (this.stopped) return;
+    const feed = this.options.revocations!;
+    // Long polls follow each other at once; after a failure, or without long polls, wait the interval.
     this.timer = setTimeout(
       () => void this.poll().finally(() => this.schedule()),
-      this.options.revocations!.intervalMs,
+      feed.longPollMs > 0 && !this.failing ? 0 : feed.intervalMs,
     );
     this.timer.unref();
   }
@@ -190,9 +200,10 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function withCursor(url: string, cursor: string): string {
+function withCursor(url: string, cursor: string, waitMs: number): string {
   const next = new URL(url);
   next.searchParams.set("after", cursor);
+  if (waitMs > 0) next.searchParams.set("wait", String(waitMs));
   return next.toString();
 }
 
