@@ -8,6 +8,7 @@ import path from "node:path";
 
 import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } from "./bench-environment.js";
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
+import { runDpopLoad, signedRequestVerificationsPerSecond } from "./bots-load.js";
 import { runGuardLoad } from "./guard-load.js";
 import { makeWallets, personalSign, runLoginLoad } from "./login-load.js";
 import { offlineVerificationsPerSecond } from "./offline-verify.js";
@@ -90,6 +91,18 @@ async function main(): Promise<void> {
       onProgress: log,
     });
 
+    log("bots: signed-request verifications (1 core), then DPoP-bound requests through libs/guard …");
+    const signedRequests = await signedRequestVerificationsPerSecond();
+    const dpop = await runDpopLoad({
+      apiUrl: api.url,
+      venueUrl: venue.url,
+      bearerToken: login.access_token,
+      seconds: 5,
+    });
+    log(
+      `  signed requests: HMAC ${signedRequests.hmacPerSecond.toFixed(0)}/s, Ed25519 ${signedRequests.ed25519PerSecond.toFixed(0)}/s; DPoP ${dpop.perSecond.toFixed(0)} req/s vs Bearer ${dpop.bearerPerSecond.toFixed(0)} req/s`,
+    );
+
     log(`timing ${revocationCount} on-chain revocations (role sync, 0 confirmations) …`);
     const revocations = await measureRevocationLatency({
       chain,
@@ -113,6 +126,7 @@ async function main(): Promise<void> {
       refreshes,
       guard,
       revocations,
+      bots: { signedRequests, dpop },
     };
     const rows = [
       ["figure", "measured", "raw limit in this run", "ratio", "target"],
@@ -159,6 +173,20 @@ async function main(): Promise<void> {
         "",
         "",
         `≤ 20 %: ${guard.overhead <= 0.2 ? "met" : "not met"}`,
+      ],
+      [
+        "signed-request verifications/s, HMAC-SHA256 / Ed25519 (window, signature, nonce; 1 core, in process)",
+        `${signedRequests.hmacPerSecond.toFixed(0)} / ${signedRequests.ed25519PerSecond.toFixed(0)}`,
+        "",
+        "",
+        "",
+      ],
+      [
+        "DPoP-bound requests through libs/guard (req/s; fresh proof each, jti cache, ath)",
+        dpop.perSecond.toFixed(0),
+        `${dpop.bearerPerSecond.toFixed(0)} Bearer req/s (same route, same run)`,
+        (dpop.perSecond / dpop.bearerPerSecond).toFixed(3),
+        "",
       ],
       [
         `on-chain revoke mined → token refused at the auth-api, p50 / p99 (ms, ${revocations.revocations} revocations)`,

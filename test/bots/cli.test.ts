@@ -17,7 +17,8 @@ describe("bots: sigil CLI", () => {
     sigil = await startSigil();
     await sigil.app.listen(0, "127.0.0.1");
     const url = (await sigil.app.getUrl()).replace("[::1]", "127.0.0.1");
-    common = ["--url", url, "--issuer", sigil.env.SIGIL_ISSUER!];
+    // No --issuer: the SDK reads it from the metadata (it differs from the URL here).
+    common = ["--url", url];
     dir = await mkdtemp(path.join(tmpdir(), "sigil-cli-"));
   });
 

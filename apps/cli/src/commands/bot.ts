@@ -130,12 +130,11 @@ async function botClient(p: {
   key: string | undefined;
 }): Promise<BotClient> {
   const baseUrl = sigilUrl(p.url);
-  const issuer = p.issuer ?? baseUrl;
   if (p.delegation) {
     if (!p.key) throw new Error("--delegation needs --key FILE (the session key)");
     return createBotClient({
       baseUrl,
-      issuer,
+      ...(p.issuer ? { issuer: p.issuer } : {}),
       credential: { kind: "delegation", delegationId: p.delegation, sessionKey: await readSessionKey(p.key) },
     });
   }

@@ -21,7 +21,7 @@ export type BotCredential =
 export interface BotClientOptions {
   /** Where the auth-api answers, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
-  /** The auth-api's issuer URL, for DPoP `htu` (defaults to `baseUrl`). */
+  /** The auth-api's issuer URL, for DPoP `htu`; by default read from its RFC 8414 metadata. */
   issuer?: string;
   credential: BotCredential;
   /** Scopes to ask for; default all the delegation or key allows. */
@@ -53,7 +53,7 @@ export function createBotClient(options: BotClientOptions): BotClient {
   const fetcher = options.fetch ?? globalThis.fetch;
   const now = options.now ?? (() => new Date());
   const base = options.baseUrl.replace(/\/$/, "");
-  const issuer = (options.issuer ?? base).replace(/\/$/, "");
+  let issuer: string | undefined = options.issuer?.replace(/\/$/, "");
   const margin = (options.refreshMarginSeconds ?? 30) * 1000;
   const { credential } = options;
   let current: { token: BotToken; expiresAtMs: number } | undefined;
@@ -89,6 +89,18 @@ export function createBotClient(options: BotClientOptions): BotClient {
     });
   }
 
+  /** The issuer named in the auth-api's metadata (it may differ from the URL it is reached at). */
+  async function issuerUrl(): Promise<string> {
+    if (issuer !== undefined) return issuer;
+    const response = await send(`${base}/.well-known/oauth-authorization-server`, {
+      headers: { accept: "application/json" },
+    });
+    if (!response.ok) throw await readError(response);
+    const metadata = (await response.json()) as { issuer?: unknown };
+    issuer = typeof metadata.issuer === "string" ? metadata.issuer.replace(/\/$/, "") : base;
+    return issuer;
+  }
+
   async function login(): Promise<BotToken> {
     const scopeBody = options.scope ? { scope: options.scope } : {};
     let response: Response;
@@ -97,7 +109,7 @@ export function createBotClient(options: BotClientOptions): BotClient {
       const dpop = createDpopProof({
         privateKey: credential.sessionKey.privateKey,
         htm: "POST",
-        htu: `${issuer}${path}`,
+        htu: `${await issuerUrl()}${path}`,
         now: now(),
       });
       response = await send(`${base}${path}`, {
@@ -137,7 +149,9 @@ export function createBotClient(options: BotClientOptions): BotClient {
         privateKey: credential.sessionKey.privateKey,
         htm: method,
         // The auth-api checks htu against its issuer URL, which may differ from where it is reached.
-        htu: (url.startsWith(`${base}/`) ? `${issuer}${url.slice(base.length)}` : url).split("?")[0]!,
+        htu: (url.startsWith(`${base}/`) ? `${await issuerUrl()}${url.slice(base.length)}` : url).split(
+          "?",
+        )[0]!,
         now: now(),
         accessToken: access_token,
       });
