@@ -328,6 +328,34 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
     expectInvalid({ SIGIL_CHAINS: chains, SIGIL_TRUSTED_PROXIES: "::/129" }, "SIGIL_TRUSTED_PROXIES.0");
   });
 
+  it("bots: step-up age 300 s, signed-request window 5 s (A10: at most 60), API keys at most 90 days", () => {
+    expect(loadConfig({ SIGIL_CHAINS: chains }).bots).toEqual({
+      stepUpMaxAgeSeconds: 300,
+      signedRequestWindowSeconds: 5,
+      apiKeyMaxTtlSeconds: 7_776_000,
+    });
+    const set = loadConfig({
+      SIGIL_CHAINS: chains,
+      SIGIL_STEP_UP_MAX_AGE: "60",
+      SIGIL_SIGNED_REQUEST_WINDOW: "60",
+      SIGIL_API_KEY_MAX_TTL: "86400",
+    });
+    expect(set.bots).toEqual({
+      stepUpMaxAgeSeconds: 60,
+      signedRequestWindowSeconds: 60,
+      apiKeyMaxTtlSeconds: 86_400,
+    });
+  });
+
+  it.each([
+    ["SIGIL_SIGNED_REQUEST_WINDOW", "61"],
+    ["SIGIL_SIGNED_REQUEST_WINDOW", "0"],
+    ["SIGIL_STEP_UP_MAX_AGE", "10"],
+    ["SIGIL_API_KEY_MAX_TTL", "forever"],
+  ])("bots: refuses %s=%j and names the key", (key, value) => {
+    expectInvalid({ SIGIL_CHAINS: chains, [key]: value }, key);
+  });
+
   it("never echoes a Redis password from an invalid REDIS_URL", () => {
     const message = (() => {
       try {
