@@ -119,7 +119,12 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
       command: "npm run bench",
-      settings: { seconds, concurrency, wallets: wallets.length },
+      settings: {
+        seconds,
+        concurrency,
+        wallets: wallets.length,
+        authApiWorkers: process.env.BENCH_WORKERS ?? `auto (${os.availableParallelism()})`,
+      },
       baselines: { secp256k1RecoveriesPerSecond: recoveries, es256VerificationsPerSecond: es256 },
       offlineVerificationsPerSecond: offline,
       logins,
@@ -204,7 +209,7 @@ async function main(): Promise<void> {
       ],
     ];
     const markdown = [
-      `Benchmark of ${report.date} on ${report.machine} (\`${report.command}\`, ${seconds} s per figure, ${concurrency} concurrent clients)`,
+      `Benchmark of ${report.date} on ${report.machine} (\`${report.command}\`, ${seconds} s per figure, ${concurrency} concurrent clients, auth-api workers: ${report.settings.authApiWorkers})`,
       "",
       ...rows.map((row) => `| ${row.join(" | ")} |`),
       "",
