@@ -84,7 +84,8 @@ describe("access control over HTTP", () => {
       expect(routes.length).toBeGreaterThanOrEqual(16);
       const withoutPolicy = routes.filter((route) => route.policy === undefined);
       expect(withoutPolicy).toEqual([]);
-      for (const { policy } of routes) expect(["public", "bearer", "client"]).toContain(policy!.kind);
+      for (const { policy } of routes)
+        expect(["public", "bearer", "client", "proof"]).toContain(policy!.kind);
 
       const declared = new Set(routes.map((route) => `${route.method} ${route.path}`));
       const served = expressRoutes(sigil.app);
@@ -117,6 +118,12 @@ describe("access control over HTTP", () => {
           expect(response.headers["www-authenticate"]).toMatch(/^Bearer /);
         } else if (route.policy!.kind === "client") {
           expect([label, response.status, response.body.error]).toEqual([label, 401, "invalid_client"]);
+          const bearerOnly = await call().set(bearer("x.y.z")).send({});
+          expect([label, bearerOnly.status]).toEqual([label, 401]);
+        } else if (route.policy!.kind === "proof") {
+          // Bot routes: a DPoP proof or a signed request (issue 5), checked before the handler.
+          const error = route.policy!.proof === "dpop" ? "invalid_dpop_proof" : "request_signature_invalid";
+          expect([label, response.status, response.body.error]).toEqual([label, 401, error]);
           const bearerOnly = await call().set(bearer("x.y.z")).send({});
           expect([label, bearerOnly.status]).toEqual([label, 401]);
         } else {

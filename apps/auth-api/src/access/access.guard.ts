@@ -9,6 +9,7 @@ import {
 import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
 import type { Request } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { ApiKeysService } from "../api-keys/api-keys.service.js";
 import { AppConfig } from "../config/app-config.js";
 import { ALLOW_DELEGATED } from "../delegations/allow-delegated.js";
 import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
@@ -27,6 +28,7 @@ export class AccessGuard implements CanActivate {
     private readonly sessions: SessionService,
     private readonly roleSync: RoleSyncStatusService,
     private readonly dpop: DpopVerifier,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,6 +39,12 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     if (!policy) throw new Error(`route ${request.method} ${request.path} declares no access policy`);
     if (policy.kind === "public") return true;
+    if (policy.kind === "proof") {
+      const now = new Date();
+      if (policy.proof === "dpop") request.dpopProof = await this.dpop.verify(request, { now });
+      else request.apiKey = await this.apiKeys.authenticate(request, now);
+      return true;
+    }
     if (policy.kind === "client") {
       request.resourceClient = { clientId: this.authenticateClient(request) };
       return true;

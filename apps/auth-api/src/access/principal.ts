@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from "@nestjs/common";
-import type { SessionEntity } from "@sigil/persistence";
-import type { AccessTokenClaims } from "@sigil/sessions";
+import type { ApiKeyEntity, SessionEntity } from "@sigil/persistence";
+import type { AccessTokenClaims, VerifiedDpopProof } from "@sigil/sessions";
 import type { Request } from "express";
 
 /** The caller of a Bearer route: verified claims and the live session they belong to. */
@@ -21,6 +21,9 @@ declare module "express" {
   interface Request {
     principal?: Principal;
     resourceClient?: ResourceClientPrincipal;
+    /** `proof` routes (bots): the verified DPoP proof, or the API key that signed the request. */
+    dpopProof?: VerifiedDpopProof;
+    apiKey?: ApiKeyEntity;
   }
 }
 

@@ -8,7 +8,10 @@ export const ROUTE_POLICY = "sigil:route-policy";
  * routes without a policy, so a forgotten decorator fails closed.
  */
 export type RoutePolicy =
-  { kind: "public" } | { kind: "bearer"; scopes: readonly string[] } | { kind: "client" };
+  | { kind: "public" }
+  | { kind: "bearer"; scopes: readonly string[] }
+  | { kind: "client" }
+  | { kind: "proof"; proof: "dpop" | "signed_request" };
 
 /** Anyone may call the route (rate limits still apply). */
 export const Public = () => SetMetadata(ROUTE_POLICY, { kind: "public" } satisfies RoutePolicy);
@@ -19,3 +22,10 @@ export const Authenticated = (...scopes: string[]) =>
 
 /** A registered resource server, by HTTP Basic client credentials (introspection, revocation feed). */
 export const ClientAuthenticated = () => SetMetadata(ROUTE_POLICY, { kind: "client" } satisfies RoutePolicy);
+
+/**
+ * A bot proving possession of a key: a DPoP proof (RFC 9449) or a signed API request (A10),
+ * verified by the guard before the handler, which then checks what the key is bound to.
+ */
+export const ProofAuthenticated = (proof: "dpop" | "signed_request") =>
+  SetMetadata(ROUTE_POLICY, { kind: "proof", proof } satisfies RoutePolicy);

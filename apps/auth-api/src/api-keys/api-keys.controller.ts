@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } fro
 import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
 import type { Request } from "express";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
-import { Authenticated, Public } from "../access/route-policy.js";
+import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
 import { ApiKeyTokenRequest, CreateApiKeyRequest, RotateApiKeyRequest } from "./api-keys.dto.js";
 import { ApiKeysService } from "./api-keys.service.js";
 
@@ -65,7 +65,7 @@ export class ApiKeysController {
 
   /** A signed request (X-Sigil-Key/-Timestamp/-Nonce/-Signature) buys a short-lived Bearer token. */
   @Post("token")
-  @Public()
+  @ProofAuthenticated("signed_request")
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
   token(@Body() body: ApiKeyTokenRequest, @Req() request: Request) {

@@ -12,7 +12,7 @@ import { type ApiKeyVerifier, ed25519PublicKey, SecretBox, verifySignedRequest }
 import type { Request } from "express";
 import { isIP } from "node:net";
 import { randomBytes } from "node:crypto";
-import { DataSource, IsNull } from "typeorm";
+import { DataSource } from "typeorm";
 import { getAddress } from "viem";
 import type { Principal } from "../access/principal.js";
 import { AuditService } from "../audit/audit.service.js";
@@ -25,6 +25,7 @@ import {
 } from "../delegations/owner-authority.js";
 import { ReplayStore } from "../dpop/replay-store.service.js";
 import { requestContext } from "../http/request-context.js";
+import { revokeBotCredential } from "../delegations/revoke-bot-credential.js";
 import { resolveKekProvider } from "../keys/resolve-kek-provider.js";
 import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
 import type { CreateApiKeyRequest } from "./api-keys.dto.js";
@@ -144,38 +145,9 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Revokes the key and ends the sessions of tokens it bought, in one commit (feed + audit). */
   async revoke(p: { owner: string; id: string; requestId: string; now: Date }): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const row = await manager
-        .getRepository(ApiKeyEntity)
-        .findOne({ where: { id: p.id }, lock: { mode: "pessimistic_write" } });
-      if (!row || row.ownerSubject !== p.owner) throw new NotFoundError("no such API key");
-      if (row.revokedAt !== null) return;
-      await manager.query(
-        `UPDATE api_keys SET revoked_at = $2, revoked_reason = 'revoked_by_owner' WHERE id = $1`,
-        [row.id, p.now],
-      );
-      const live = await manager.getRepository(SessionEntity).find({
-        where: { apiKeyId: row.id, revokedAt: IsNull() },
-        lock: { mode: "pessimistic_write" },
-      });
-      for (const session of live) {
-        await this.sessions.revokeWithin(manager, {
-          session,
-          reason: "api_key_revoked",
-          now: p.now,
-          requestId: p.requestId,
-        });
-      }
-      await this.audit.record(manager, {
-        type: "api_key_revoked",
-        outcome: "info",
-        subject: row.ownerSubject,
-        chainId: row.chainId,
-        requestId: p.requestId,
-        occurredAt: p.now,
-        data: { apiKeyId: row.id, sessionsRevoked: live.length },
-      });
-    });
+    await this.dataSource.transaction((manager) =>
+      revokeBotCredential({ manager, sessions: this.sessions, audit: this.audit, kind: "api_key", ...p }),
+    );
   }
 
   /**
@@ -212,7 +184,8 @@ export class ApiKeysService implements OnModuleInit {
     scope: string[] | undefined;
     now: Date;
   }): Promise<BotTokenResponse> {
-    const key = await this.authenticate(p.request, p.now);
+    // The guard verified the signature (ProofAuthenticated) and attached the key.
+    const key = p.request.apiKey ?? (await this.authenticate(p.request, p.now));
     const access = await this.access.read(key.chainId, getAddress(key.ownerAddress));
     const granted = botTokenScopes({ requested: p.scope, delegated: key.scopes, ownerNow: access.scopes });
     if (granted.length === 0) {

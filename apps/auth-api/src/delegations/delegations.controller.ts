@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } fro
 import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
 import type { Request } from "express";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
-import { Authenticated, Public } from "../access/route-policy.js";
+import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
 import { CreateDelegationRequest, DelegationTokenRequest } from "./delegations.dto.js";
 import { DelegationsService } from "./delegations.service.js";
 
@@ -55,7 +55,7 @@ export class DelegationsController {
 
   /** The bot's login: a `DPoP` proof signed by the delegated session key (no bearer credential). */
   @Post(":id/token")
-  @Public()
+  @ProofAuthenticated("dpop")
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
   token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: Request) {

@@ -10,20 +10,25 @@ import {
   narrowDelegation,
   NotFoundError,
 } from "@sigil/core";
-import { DelegationEntity, SessionEntity } from "@sigil/persistence";
-import { type DpopAlgorithm, publicJwkFor, publicJwkThumbprint } from "@sigil/sessions";
+import { DelegationEntity } from "@sigil/persistence";
+import {
+  type DpopAlgorithm,
+  InvalidDpopProofError,
+  publicJwkFor,
+  publicJwkThumbprint,
+} from "@sigil/sessions";
 import type { Request } from "express";
 import { isIP } from "node:net";
 import { randomUUID } from "node:crypto";
-import { DataSource, IsNull } from "typeorm";
+import { DataSource } from "typeorm";
 import { getAddress, type Hex } from "viem";
 import type { Principal } from "../access/principal.js";
 import { PerKeyLimiter } from "../api-keys/per-key-limiter.service.js";
 import { AuditService } from "../audit/audit.service.js";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "../config/app-config.js";
-import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
 import { requestContext } from "../http/request-context.js";
+import { revokeBotCredential } from "./revoke-bot-credential.js";
 import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
 import type { CreateDelegationRequest } from "./delegations.dto.js";
 import { assertClientAllowed, assertRecentOwnerLogin, normalizeClientAddress } from "./owner-authority.js";
@@ -59,7 +64,6 @@ export class DelegationsService {
     private readonly access: AccessReaderService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
-    private readonly dpop: DpopVerifier,
     private readonly limiter: PerKeyLimiter,
   ) {}
 
@@ -177,38 +181,9 @@ export class DelegationsService {
   /** Revokes a delegation and every bot session under it, with feed and audit rows, in one commit. */
   async revoke(p: { owner: string; id: string; requestId: string; now: Date }): Promise<void> {
     if (!UUID.test(p.id)) throw new NotFoundError("no such delegation");
-    await this.dataSource.transaction(async (manager) => {
-      const row = await manager
-        .getRepository(DelegationEntity)
-        .findOne({ where: { id: p.id }, lock: { mode: "pessimistic_write" } });
-      if (!row || row.ownerSubject !== p.owner) throw new NotFoundError("no such delegation");
-      if (row.revokedAt !== null) return;
-      await manager.query(
-        `UPDATE delegations SET revoked_at = $2, revoked_reason = 'revoked_by_owner' WHERE id = $1`,
-        [row.id, p.now],
-      );
-      const live = await manager.getRepository(SessionEntity).find({
-        where: { delegationId: row.id, revokedAt: IsNull() },
-        lock: { mode: "pessimistic_write" },
-      });
-      for (const session of live) {
-        await this.sessions.revokeWithin(manager, {
-          session,
-          reason: "delegation_revoked",
-          now: p.now,
-          requestId: p.requestId,
-        });
-      }
-      await this.audit.record(manager, {
-        type: "delegation_revoked",
-        outcome: "info",
-        subject: row.ownerSubject,
-        chainId: row.chainId,
-        requestId: p.requestId,
-        occurredAt: p.now,
-        data: { delegationId: row.id, sessionsRevoked: live.length },
-      });
-    });
+    await this.dataSource.transaction((manager) =>
+      revokeBotCredential({ manager, sessions: this.sessions, audit: this.audit, kind: "delegation", ...p }),
+    );
   }
 
   /**
@@ -225,7 +200,10 @@ export class DelegationsService {
     if (!row || row.revokedAt !== null || row.expiresAt <= p.now) {
       throw new DelegationInactiveError("this delegation is unknown, revoked or expired");
     }
-    await this.dpop.verify(p.request, { expectedJkt: row.delegateJkt, now: p.now });
+    // The guard verified the proof (ProofAuthenticated); here it must be by the delegated key.
+    if (p.request.dpopProof?.jkt !== row.delegateJkt) {
+      throw new InvalidDpopProofError("key_mismatch", "the proof is not signed by the delegated key");
+    }
     const context = requestContext(p.request);
     assertClientAllowed({ allowed: row.allowedClients, clientAddress: context.clientAddress });
     await this.limiter.consume({ key: `delegation:${row.id}`, perMinute: row.maxRequestsPerMinute });
