@@ -6,6 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createDatabase, root, startAuthApi, startChain, stopAll } from "../bench/bench-environment.js";
 import { makeWallets, personalSign, type Wallet } from "../bench/login-load.js";
 
+// One auth-api process: its memory is read from its own /metrics, which several workers would share.
+process.env.BENCH_WORKERS ??= "1";
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
 const workers = Number(process.env.SOAK_CONCURRENCY ?? 4);
 const pauseMs = Number(process.env.SOAK_PAUSE_MS ?? 50);
