@@ -1,9 +1,8 @@
 import { AuditChainBrokenError } from "@sigil/core";
-import { createDataSource, describeDatabase } from "@sigil/persistence";
+import { describeDatabase } from "@sigil/persistence";
 import { createHash } from "node:crypto";
-import path from "node:path";
 import type { DataSource } from "typeorm";
-import { repoRoot } from "../dev/repo-root.js";
+import { openCliDatabase } from "../database/open-cli-database.js";
 
 /** Why one audit row fails verification. */
 export type AuditBreakKind =
@@ -97,13 +96,8 @@ const DESCRIPTIONS: Record<AuditBreakKind, string> = {
  * SIGIL_DATA_DIR), verifies the chain, prints the head hash; throws {@link AuditChainBrokenError}.
  */
 export async function auditVerify(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const dataDir = path.resolve(process.env.SIGIL_DATA_DIR ?? path.join(repoRoot(), ".data"));
-  const dataSource = createDataSource(
-    databaseUrl ? { url: databaseUrl } : { dataDir: path.join(dataDir, "pglite") },
-  );
+  const dataSource = await openCliDatabase();
   const { kind, location } = describeDatabase(dataSource);
-  await dataSource.initialize();
   try {
     const result = await verifyAuditChain(dataSource);
     if (result.broken) {
