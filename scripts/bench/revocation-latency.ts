@@ -49,8 +49,11 @@ export async function measureRevocationLatency(p: RevocationLatencyParameters): 
     await send("grantRole", wallet);
     const token = await signInAsTrader(p.apiUrl, wallet);
     const bearer = { authorization: `Bearer ${token}` };
-    if ((await fetch(`${p.venueUrl}/positions`, { headers: bearer })).status !== 200) {
-      throw new Error("the venue did not admit a fresh trader token");
+    const admitted = await fetch(`${p.venueUrl}/positions`, { headers: bearer });
+    if (admitted.status !== 200) {
+      throw new Error(
+        `the venue did not admit a fresh trader token: ${admitted.status} ${await admitted.text()}`,
+      );
     }
     const minedAt = await send("revokeRole", wallet);
     const [atApi, atVenue] = await Promise.all([

@@ -54,6 +54,44 @@ describe("revocation feed long poll", () => {
     }
   });
 
+  it("a steady stream of revocations never leaves a long-polling guard stale (each answer says whether more follow)", async () => {
+    const url = await sigil.app.getUrl();
+    const strict = await createGuardedApp({
+      issuer: sigil.env.SIGIL_ISSUER!,
+      audience: "urn:sigil:venue",
+      jwksUrl: `${url}/.well-known/jwks.json`,
+      revocations: {
+        url: `${url}/v1/revocations`,
+        clientId: VENUE_CLIENT.id,
+        clientSecret: VENUE_CLIENT.secret,
+        intervalMs: 500,
+        maxStalenessMs: 1_500,
+        longPollMs: 1_000,
+      },
+    });
+    try {
+      const keep = await signIn({ app: sigil.app, account: devAccount(DevAccountIndex.viewer) });
+      const auth = `Bearer ${keep.body.access_token}`;
+      const statuses = new Set<number>();
+      const until = performance.now() + 4_000;
+      while (performance.now() < until) {
+        // Another session ends every few hundred ms: the feed never answers an empty page.
+        const other = await signIn({ app: sigil.app, account: devAccount(DevAccountIndex.noRole) });
+        await api()
+          .post("/v1/auth/logout")
+          .set("Authorization", `Bearer ${other.body.access_token}`)
+          .expect(204);
+        statuses.add(
+          (await request(strict.getHttpServer()).get("/positions").set("Authorization", auth)).status,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      expect([...statuses]).toEqual([200]);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("B7: a logout reaches a long-polling resource server within a few hundred ms, far inside its 5 s interval", async () => {
     const login = await signIn({ app: sigil.app, account: devAccount(DevAccountIndex.trader) });
     const auth = `Bearer ${login.body.access_token}`;

@@ -71,6 +71,8 @@ export class RevocationsController {
         ...(row.scopes === null ? {} : { scope: row.scopes.join(" ") }),
       })),
       cursor,
+      // False: nothing after this page yet, so the reader is caught up as of this answer.
+      more: rows.length === PAGE,
       ...(this.roleSync.enabled ? { roleSync: this.roleSync.ages() } : {}),
     };
   }

@@ -106,8 +106,8 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Reads pages until one comes back empty: only then is the guard caught up, and only then is
-   * freshness renewed (a feed that keeps us behind ends in 503, as an unreachable one does).
+   * Reads pages until caught up (the issuer says no more entries follow, or a page is empty):
+   * only then is freshness renewed (a feed that keeps us behind ends in 503, as an unreachable one does).
    */
   private async poll(): Promise<void> {
     const feed = this.options.revocations!;
@@ -118,7 +118,9 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
         const askedAt = performance.now();
         const page = await this.fetchPage();
         const asOf = feed.longPollMs > 0 && this.cursor !== undefined ? performance.now() : askedAt;
-        if (this.readPage(page) === 0) {
+        // Caught up: the issuer says nothing follows, or (issuers that do not say) the page is empty.
+        // Waiting for an empty page under a steady stream of long-polled revocations would never end.
+        if (this.readPage(page) === 0 || page.more === false) {
           this.markFresh(asOf + feed.maxStalenessMs - performance.now());
           break;
         }
