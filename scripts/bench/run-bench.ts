@@ -201,7 +201,7 @@ async function main(): Promise<void> {
         `p99 ≤ 1,000 ms: ${revocations.authApi.p99Ms <= 1000 ? "met" : "not met"}`,
       ],
       [
-        "same, refused at the venue through libs/guard (feed polled every 1 s), p50 / p99 (ms)",
+        "same, refused at the venue through libs/guard (revocation feed long-polled), p50 / p99 (ms)",
         `${revocations.venue.p50Ms.toFixed(0)} / ${revocations.venue.p99Ms.toFixed(0)}`,
         "",
         "",
