@@ -1,6 +1,6 @@
-import { loadConfig, SigningKeysService } from "@sigil/auth-api";
-import { createDataSource, runMigrations } from "@sigil/persistence";
-import { localKekId } from "@sigil/sessions";
+import { apiKeySecretContext, loadConfig, SigningKeysService } from "@sigil/auth-api";
+import { createDataSource, runMigrations, type SigilDataSource } from "@sigil/persistence";
+import { LocalKekProvider, localKekId, SecretBox } from "@sigil/sessions";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -107,6 +107,16 @@ describe("sigil keys / sigil kek (CLI)", () => {
     return JSON.parse(printed.join("\n"));
   };
 
+  const withDatabase = async (use: (dataSource: SigilDataSource) => Promise<void>) => {
+    const dataSource = createDataSource({ dataDir: path.join(dataDir, "pglite") });
+    await dataSource.initialize();
+    try {
+      await use(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  };
+
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "sigil-keys-cli-"));
     const dataSource = createDataSource({ dataDir: path.join(dataDir, "pglite") });
@@ -135,8 +145,36 @@ describe("sigil keys / sigil kek (CLI)", () => {
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/"d"|PRIVATE/);
 
+    // An API key's HMAC secret, sealed under the old KEK like the signing keys.
+    const secret = randomBytes(32);
+    await withDatabase(async (dataSource) => {
+      const sealed = await new SecretBox(new LocalKekProvider({ current: kek1 })).seal({
+        plaintext: secret,
+        context: apiKeySecretContext("ak_1"),
+      });
+      await dataSource.query(
+        `INSERT INTO api_keys (id, owner_subject, owner_address, chain_id, wallet_kind, alg, kek_id,
+                               wrapped_data_key, secret_encrypted, scopes, expires_at, max_requests_per_minute,
+                               allowed_clients, created_at)
+         VALUES ('ak_1', 'eip155:31337:0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+                 '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', 31337, 'eoa', 'hmac-sha256', $1, $2, $3,
+                 '{orders:read}', now() + interval '1 day', 60, '{}', now())`,
+        [sealed.kekId, sealed.wrappedKey, sealed.ciphertext],
+      );
+    });
+
     const moved = await run(kek, "rewrap", { SIGIL_KEK: b64(kek2), SIGIL_KEK_PREVIOUS: b64(kek1) });
-    expect(moved).toEqual({ rewrapped: 2, kekId: localKekId(kek2) });
+    expect(moved).toEqual({ rewrapped: 2, apiKeySecrets: 1, kekId: localKekId(kek2) });
+    // The API key's secret now opens under the new KEK alone.
+    await withDatabase(async (dataSource) => {
+      const [row] = await dataSource.query(`SELECT kek_id, wrapped_data_key, secret_encrypted FROM api_keys`);
+      expect(row.kek_id).toBe(localKekId(kek2));
+      const opened = await new SecretBox(new LocalKekProvider({ current: kek2 })).open({
+        sealed: { kekId: row.kek_id, wrappedKey: row.wrapped_data_key, ciphertext: row.secret_encrypted },
+        context: apiKeySecretContext("ak_1"),
+      });
+      expect(Buffer.from(opened).equals(secret)).toBe(true);
+    });
     const relisted = await run(keys, "list", { SIGIL_KEK: b64(kek2) });
     expect(relisted.map((key: { kekId: string }) => key.kekId)).toEqual([localKekId(kek2), localKekId(kek2)]);
     await expect(run(keys, "nonsense", env)).rejects.toThrow(/usage/);

@@ -29,6 +29,7 @@ import { revokeBotCredential } from "../delegations/revoke-bot-credential.js";
 import { resolveKekProvider } from "../keys/resolve-kek-provider.js";
 import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
 import type { CreateApiKeyRequest } from "./api-keys.dto.js";
+import { apiKeySecretContext } from "./rewrap-api-key-secrets.js";
 import { PerKeyLimiter } from "./per-key-limiter.service.js";
 
 /** An API key as its owner sees it; `secret` only in the answer that created it. */
@@ -216,7 +217,7 @@ export class ApiKeysService implements OnModuleInit {
     if (row.alg === "ed25519") return { alg: "ed25519", publicKey: ed25519PublicKey(row.publicKey!) };
     const secret = await this.box.open({
       sealed: { kekId: row.kekId!, wrappedKey: row.wrappedDataKey!, ciphertext: row.secretEncrypted! },
-      context: contextOf(row.id),
+      context: apiKeySecretContext(row.id),
     });
     return { alg: "hmac-sha256", secret };
   }
@@ -256,7 +257,10 @@ export class ApiKeysService implements OnModuleInit {
     } else {
       if (p.publicKey) throw new InvalidRequestError("an HMAC key takes no publicKey");
       secret = randomBytes(32).toString("base64url");
-      const sealed = await this.box.seal({ plaintext: Buffer.from(secret), context: contextOf(id) });
+      const sealed = await this.box.seal({
+        plaintext: Buffer.from(secret),
+        context: apiKeySecretContext(id),
+      });
       Object.assign(material, {
         kekId: sealed.kekId,
         wrappedDataKey: sealed.wrappedKey,
@@ -299,8 +303,6 @@ export class ApiKeysService implements OnModuleInit {
     return { ...viewOf(row), ...(secret === undefined ? {} : { secret }) };
   }
 }
-
-const contextOf = (id: string) => `api-key:${id}`;
 
 function assertClientAddress(value: string): string {
   const address = normalizeClientAddress(value);

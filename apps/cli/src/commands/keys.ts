@@ -2,6 +2,7 @@ import {
   type KeyCommandConfig,
   loadKeyConfig,
   resolveKekProvider,
+  rewrapApiKeySecrets,
   rotationPolicy,
   SigningKeyStore,
 } from "@sigil/auth-api";
@@ -18,7 +19,11 @@ function keyConfig(env: NodeJS.ProcessEnv): KeyCommandConfig {
 /** Opens DATABASE_URL, or dev mode's PGlite under SIGIL_DATA_DIR (stop `npm start` first: one process at a time). */
 async function withStore<T>(
   env: NodeJS.ProcessEnv,
-  use: (store: SigningKeyStore, config: KeyCommandConfig) => Promise<T>,
+  use: (
+    store: SigningKeyStore,
+    config: KeyCommandConfig,
+    more: { dataSource: SigilDataSource; box: SecretBox },
+  ) => Promise<T>,
 ): Promise<T> {
   const config = keyConfig(env);
   const kek = await resolveKekProvider({ config, warn: (message) => console.error(message) });
@@ -32,7 +37,8 @@ async function withStore<T>(
     if (await dataSource.showMigrations()) {
       throw new Error("the database has pending migrations: start the service once (it migrates) and retry");
     }
-    return await use(new SigningKeyStore(dataSource, new SecretBox(kek)), config);
+    const box = new SecretBox(kek);
+    return await use(new SigningKeyStore(dataSource, box), config, { dataSource, box });
   } finally {
     await dataSource.destroy();
   }
@@ -99,5 +105,9 @@ export async function keys({
 /** `sigil kek rewrap`: re-wraps every data key still under a former KEK (set SIGIL_KEK_PREVIOUS to it). */
 export async function kek({ action, env = process.env, print = console.log }: KeysParameters): Promise<void> {
   if (action !== "rewrap") throw new Error("usage: sigil kek rewrap");
-  return withStore(env, async (store) => print(JSON.stringify(await store.rewrap(), null, 2)));
+  return withStore(env, async (store, _config, { dataSource, box }) => {
+    const signingKeys = await store.rewrap();
+    const apiKeySecrets = await rewrapApiKeySecrets(dataSource, box);
+    print(JSON.stringify({ ...signingKeys, apiKeySecrets }, null, 2));
+  });
 }
