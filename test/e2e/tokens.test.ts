@@ -352,7 +352,12 @@ describe("tokens and sessions over HTTP", () => {
         expect.objectContaining({ sid: tokens.session_id, reason: "logout" }),
       ]);
       expect(BigInt(next.body.cursor)).toBeGreaterThan(BigInt(start.body.cursor));
-      expect((await feed(next.body.cursor)).body).toEqual({ revocations: [], cursor: next.body.cursor });
+      expect(next.body.more).toBe(false);
+      expect((await feed(next.body.cursor)).body).toEqual({
+        revocations: [],
+        cursor: next.body.cursor,
+        more: false,
+      });
 
       for (const cursor of [
         "-1",
