@@ -10,7 +10,6 @@ import {
 import { ApiKeyEntity, SessionEntity } from "@sigil/persistence";
 import { type ApiKeyVerifier, ed25519PublicKey, SecretBox, verifySignedRequest } from "@sigil/sessions";
 import type { Request } from "express";
-import { isIP } from "node:net";
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
 import { getAddress } from "viem";
@@ -19,9 +18,9 @@ import { AuditService } from "../audit/audit.service.js";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "../config/app-config.js";
 import {
+  assertClientAddress,
   assertClientAllowed,
   assertRecentOwnerLogin,
-  normalizeClientAddress,
 } from "../delegations/owner-authority.js";
 import { ReplayStore } from "../dpop/replay-store.service.js";
 import { requestContext } from "../http/request-context.js";
@@ -302,12 +301,6 @@ export class ApiKeysService implements OnModuleInit {
     });
     return { ...viewOf(row), ...(secret === undefined ? {} : { secret }) };
   }
-}
-
-function assertClientAddress(value: string): string {
-  const address = normalizeClientAddress(value);
-  if (isIP(address) === 0) throw new InvalidRequestError("allowedClients must be IP addresses");
-  return address;
 }
 
 function viewOf(row: ApiKeyEntity): ApiKeyView {

@@ -18,7 +18,6 @@ import {
   publicJwkThumbprint,
 } from "@sigil/sessions";
 import type { Request } from "express";
-import { isIP } from "node:net";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { getAddress, type Hex } from "viem";
@@ -31,7 +30,7 @@ import { requestContext } from "../http/request-context.js";
 import { revokeBotCredential } from "./revoke-bot-credential.js";
 import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
 import type { CreateDelegationRequest } from "./delegations.dto.js";
-import { assertClientAllowed, assertRecentOwnerLogin, normalizeClientAddress } from "./owner-authority.js";
+import { assertClientAddress, assertClientAllowed, assertRecentOwnerLogin } from "./owner-authority.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -256,12 +255,6 @@ function thumbprintOf(jwk: Record<string, unknown>): string {
   } catch (cause) {
     throw new InvalidRequestError("delegateJwk must be an Ed25519, secp256k1 or P-256 public JWK", { cause });
   }
-}
-
-function assertClientAddress(value: string): string {
-  const address = normalizeClientAddress(value);
-  if (isIP(address) === 0) throw new InvalidRequestError("allowedClients must be IP addresses");
-  return address;
 }
 
 function viewOf(row: DelegationEntity): DelegationView {

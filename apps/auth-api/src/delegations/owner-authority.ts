@@ -1,4 +1,5 @@
-import { ClientAddressNotAllowedError, StepUpRequiredError } from "@sigil/core";
+import { ClientAddressNotAllowedError, InvalidRequestError, StepUpRequiredError } from "@sigil/core";
+import { isIP } from "node:net";
 import type { Principal } from "../access/principal.js";
 
 /**
@@ -21,6 +22,13 @@ export function assertClientAllowed(p: { allowed: readonly string[]; clientAddre
   if (p.clientAddress === null || !p.allowed.includes(normalizeClientAddress(p.clientAddress))) {
     throw new ClientAddressNotAllowedError("this client address may not use this delegation or key");
   }
+}
+
+/** An `allowedClients` entry: an IP address, normalised as requests will report it. */
+export function assertClientAddress(value: string): string {
+  const address = normalizeClientAddress(value);
+  if (isIP(address) === 0) throw new InvalidRequestError("allowedClients must be IP addresses");
+  return address;
 }
 
 /** Express reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`. */
