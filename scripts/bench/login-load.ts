@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import secp256k1 from "secp256k1";
 import { Pool } from "undici";
+import { jsonPoster, runClosedLoop } from "./closed-loop.js";
 import { hashMessage, hexToBytes, toHex, type Address } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 
@@ -47,46 +48,20 @@ export interface LoginLoadParameters {
 /** Runs sign-ins for `seconds` with `concurrency` users in a closed loop and reports the rate. */
 export async function runLoginLoad(p: LoginLoadParameters): Promise<LoadResult> {
   const pool = new Pool(p.url, { connections: p.concurrency, pipelining: 1 });
-  const post = async (path: string, body: unknown) => {
-    const response = await pool.request({
-      method: "POST",
-      path,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = (await response.body.json()) as Record<string, unknown>;
-    if (response.statusCode !== 200) throw new Error(String(json.error ?? response.statusCode));
-    return json;
-  };
-  const latencies: number[] = [];
-  const errors: Record<string, number> = {};
-  let completed = 0;
+  const post = jsonPoster(pool);
   let next = 0;
-  const started = performance.now();
-  const until = started + p.seconds * 1000;
-  const progress = setInterval(() => p.onProgress?.(completed, (performance.now() - started) / 1000), 1000);
-  const user = async () => {
-    while (performance.now() < until) {
-      const wallet = p.wallets[next++ % p.wallets.length]!;
-      const t0 = performance.now();
-      try {
-        const challenge = await post("/v1/auth/challenge", { address: wallet.address, chainId: 31337 });
-        const message = String(challenge.message);
-        await post("/v1/auth/login", { message, signature: personalSign(wallet, message) });
-        latencies.push(performance.now() - t0);
-        completed += 1;
-      } catch (error) {
-        const key = error instanceof Error ? error.message : String(error);
-        errors[key] = (errors[key] ?? 0) + 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: p.concurrency }, user));
-  clearInterval(progress);
-  await pool.close();
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { completed, errors, seconds, perSecond: completed / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+  try {
+    return await runClosedLoop({
+      concurrency: p.concurrency,
+      seconds: p.seconds,
+      onProgress: p.onProgress,
+      iteration: async () => {
+        const wallet = p.wallets[next++ % p.wallets.length]!;
+        const { message } = await post("/v1/auth/challenge", { address: wallet.address, chainId: 31337 });
+        await post("/v1/auth/login", { message, signature: personalSign(wallet, message!) });
+      },
+    });
+  } finally {
+    await pool.close();
+  }
 }

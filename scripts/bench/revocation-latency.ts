@@ -4,6 +4,7 @@ import { accessRegistryAbi, devAccount, DevAccountIndex } from "@sigil/chain";
 import { createWalletClient, http, keccak256, stringToBytes } from "viem";
 import { hardhat } from "viem/chains";
 import type { BenchChain } from "./bench-environment.js";
+import { percentiles } from "./closed-loop.js";
 import { makeWallets, personalSign, type Wallet } from "./login-load.js";
 
 export interface RevocationLatency {
@@ -64,7 +65,7 @@ export async function measureRevocationLatency(p: RevocationLatencyParameters): 
     venue.push(atVenue);
     if (authApi.length % 10 === 0) p.onProgress?.(`  ${authApi.length}/${p.count} revocations timed`);
   }
-  return { revocations: authApi.length, authApi: summary(authApi), venue: summary(venue) };
+  return { revocations: authApi.length, authApi: percentiles(authApi), venue: percentiles(venue) };
 }
 
 /** Signs in until the grant is visible (sign-in reads roles at a latest block cached for up to 1 s). */
@@ -100,10 +101,4 @@ async function refusedAfter(url: string, headers: Record<string, string>, since:
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   throw new Error(`${url} still admitted a revoked session after 10 s`);
-}
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
 }
