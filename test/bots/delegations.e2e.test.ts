@@ -2,8 +2,8 @@ import type { INestApplication } from "@nestjs/common";
 import { RoleSyncService } from "@sigil/auth-api";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import request from "supertest";
-import { createVenueApp, loadVenueConfig } from "../../apps/example-venue/src/index.js";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { createVenueFor } from "../fixtures/example-venue.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";
 import { registryAdmin } from "../role-sync/support/registry-admin.js";
 import {
@@ -37,17 +37,7 @@ describe("bots: delegated session keys end to end", () => {
     await sigil.app.listen(0, "127.0.0.1");
     await waitFor(() => sigil.app.get(RoleSyncService).follower(31337)!.steps > 0, { timeoutMs: 10_000 });
     const url = await sigil.app.getUrl();
-    venue = await createVenueApp(
-      loadVenueConfig({
-        SIGIL_ISSUER: sigil.env.SIGIL_ISSUER,
-        SIGIL_AUDIENCE: "urn:sigil:venue",
-        SIGIL_JWKS_URL: `${url}/.well-known/jwks.json`,
-        SIGIL_REVOCATIONS_URL: `${url}/v1/revocations`,
-        VENUE_CLIENT_ID: VENUE_CLIENT.id,
-        VENUE_CLIENT_SECRET: VENUE_CLIENT.secret,
-      }),
-      { logger: false },
-    );
+    venue = await createVenueFor(sigil, url);
     await venue.listen(0, "127.0.0.1");
     venueUrl = (await venue.getUrl()).replace("[::1]", "127.0.0.1");
   });

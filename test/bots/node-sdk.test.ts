@@ -1,8 +1,8 @@
 import type { INestApplication } from "@nestjs/common";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import { createBotClient, createSessionKey, ownerApi, signDelegation } from "@sigil/client/node";
-import { createVenueApp, loadVenueConfig } from "../../apps/example-venue/src/index.js";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { createVenueFor } from "../fixtures/example-venue.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { inSeconds } from "./support/bot-flows.js";
 
 const trader = devAccount(DevAccountIndex.trader);
@@ -19,17 +19,7 @@ describe("bots: Node SDK", () => {
     sigil = await startSigil();
     await sigil.app.listen(0, "127.0.0.1");
     sigilUrl = (await sigil.app.getUrl()).replace("[::1]", "127.0.0.1");
-    venue = await createVenueApp(
-      loadVenueConfig({
-        SIGIL_ISSUER: sigil.env.SIGIL_ISSUER,
-        SIGIL_AUDIENCE: "urn:sigil:venue",
-        SIGIL_JWKS_URL: `${sigilUrl}/.well-known/jwks.json`,
-        SIGIL_REVOCATIONS_URL: `${sigilUrl}/v1/revocations`,
-        VENUE_CLIENT_ID: VENUE_CLIENT.id,
-        VENUE_CLIENT_SECRET: VENUE_CLIENT.secret,
-      }),
-      { logger: false },
-    );
+    venue = await createVenueFor(sigil, sigilUrl);
     await venue.listen(0, "127.0.0.1");
     venueUrl = (await venue.getUrl()).replace("[::1]", "127.0.0.1");
   });

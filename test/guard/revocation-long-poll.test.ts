@@ -1,11 +1,11 @@
 import type { INestApplication } from "@nestjs/common";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import request from "supertest";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
+import { guardOptionsFor } from "../fixtures/example-venue.js";
+import { basic } from "../e2e/support/http.js";
 import { createGuardedApp } from "./support/guarded-app.js";
 import { waitFor } from "./support/wait.js";
-
-const basic = `Basic ${Buffer.from(`${VENUE_CLIENT.id}:${VENUE_CLIENT.secret}`).toString("base64")}`;
 
 /** The revocation feed as a long poll: held open while empty, answered as soon as a revocation is written. */
 describe("revocation feed long poll", () => {
@@ -17,20 +17,10 @@ describe("revocation feed long poll", () => {
     sigil = await startSigil();
     await sigil.app.listen(0, "127.0.0.1");
     const url = await sigil.app.getUrl();
-    server = await createGuardedApp({
-      issuer: sigil.env.SIGIL_ISSUER!,
-      audience: "urn:sigil:venue",
-      jwksUrl: `${url}/.well-known/jwks.json`,
-      // A slow interval: only the long poll can make revocations arrive quickly.
-      revocations: {
-        url: `${url}/v1/revocations`,
-        clientId: VENUE_CLIENT.id,
-        clientSecret: VENUE_CLIENT.secret,
-        intervalMs: 5_000,
-        maxStalenessMs: 20_000,
-        longPollMs: 5_000,
-      },
-    });
+    server = await // A slow interval: only the long poll can make revocations arrive quickly.
+    createGuardedApp(
+      guardOptionsFor(sigil, url, { intervalMs: 5_000, maxStalenessMs: 20_000, longPollMs: 5_000 }),
+    );
   });
 
   afterAll(async () => {
@@ -39,16 +29,13 @@ describe("revocation feed long poll", () => {
   });
 
   it("holds an empty answer up to `wait`, and rejects a wait that is not 0..25000 ms", async () => {
-    const { cursor } = (await api().get("/v1/revocations").set("Authorization", basic).expect(200)).body;
+    const { cursor } = (await api().get("/v1/revocations").set(basic()).expect(200)).body;
     const started = performance.now();
-    const empty = await api()
-      .get(`/v1/revocations?after=${cursor}&wait=400`)
-      .set("Authorization", basic)
-      .expect(200);
+    const empty = await api().get(`/v1/revocations?after=${cursor}&wait=400`).set(basic()).expect(200);
     expect(empty.body.revocations).toEqual([]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(380);
     for (const wait of ["-1", "25001", "abc", "1e3"]) {
-      const bad = await api().get(`/v1/revocations?after=${cursor}&wait=${wait}`).set("Authorization", basic);
+      const bad = await api().get(`/v1/revocations?after=${cursor}&wait=${wait}`).set(basic());
       expect(bad.status).toBe(400);
       expect(bad.body.error).toBe("invalid_request");
     }
@@ -56,19 +43,9 @@ describe("revocation feed long poll", () => {
 
   it("a steady stream of revocations never leaves a long-polling guard stale (each answer says whether more follow)", async () => {
     const url = await sigil.app.getUrl();
-    const strict = await createGuardedApp({
-      issuer: sigil.env.SIGIL_ISSUER!,
-      audience: "urn:sigil:venue",
-      jwksUrl: `${url}/.well-known/jwks.json`,
-      revocations: {
-        url: `${url}/v1/revocations`,
-        clientId: VENUE_CLIENT.id,
-        clientSecret: VENUE_CLIENT.secret,
-        intervalMs: 500,
-        maxStalenessMs: 1_500,
-        longPollMs: 1_000,
-      },
-    });
+    const strict = await createGuardedApp(
+      guardOptionsFor(sigil, url, { intervalMs: 500, maxStalenessMs: 1_500, longPollMs: 1_000 }),
+    );
     try {
       const keep = await signIn({ app: sigil.app, account: devAccount(DevAccountIndex.viewer) });
       const auth = `Bearer ${keep.body.access_token}`;

@@ -1,8 +1,8 @@
 import type { INestApplication } from "@nestjs/common";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import request from "supertest";
-import { createVenueApp, loadVenueConfig } from "../../apps/example-venue/src/index.js";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { createVenueFor } from "../fixtures/example-venue.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "./support/wait.js";
 
 /** The real thing: tokens from a SIWE sign-in at the auth-api, checked by the venue over HTTP. */
@@ -15,17 +15,7 @@ describe("example venue trusting a real auth-api", () => {
     sigil = await startSigil();
     await sigil.app.listen(0, "127.0.0.1");
     const url = await sigil.app.getUrl();
-    venue = await createVenueApp(
-      loadVenueConfig({
-        SIGIL_ISSUER: sigil.env.SIGIL_ISSUER,
-        SIGIL_AUDIENCE: "urn:sigil:venue",
-        SIGIL_JWKS_URL: `${url}/.well-known/jwks.json`,
-        SIGIL_REVOCATIONS_URL: `${url}/v1/revocations`,
-        VENUE_CLIENT_ID: VENUE_CLIENT.id,
-        VENUE_CLIENT_SECRET: VENUE_CLIENT.secret,
-      }),
-      { logger: false },
-    );
+    venue = await createVenueFor(sigil, url);
   });
 
   afterAll(async () => {

@@ -3,8 +3,8 @@ import { SigningKeysService } from "@sigil/auth-api";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import request from "supertest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createVenueApp, loadVenueConfig } from "../../apps/example-venue/src/index.js";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { createVenueFor } from "../fixtures/example-venue.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { kidOf, runLoad } from "./support/load.js";
 
 // Longer than the guard's 5 s refetch cooldown, so the venue may learn each new kid on first sight.
@@ -31,17 +31,7 @@ describe("signing-key rotation under load", () => {
     );
     await other.listen(0, "127.0.0.1");
     otherUrl = await other.getUrl();
-    venue = await createVenueApp(
-      loadVenueConfig({
-        SIGIL_ISSUER: sigil.env.SIGIL_ISSUER,
-        SIGIL_AUDIENCE: "urn:sigil:venue",
-        SIGIL_JWKS_URL: `${sigilUrl}/.well-known/jwks.json`,
-        SIGIL_REVOCATIONS_URL: `${sigilUrl}/v1/revocations`,
-        VENUE_CLIENT_ID: VENUE_CLIENT.id,
-        VENUE_CLIENT_SECRET: VENUE_CLIENT.secret,
-      }),
-      { logger: false },
-    );
+    venue = await createVenueFor(sigil, sigilUrl);
     await venue.listen(0, "127.0.0.1");
     venueUrl = await venue.getUrl();
   }, 60_000);

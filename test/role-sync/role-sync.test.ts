@@ -2,14 +2,14 @@ import type { INestApplication } from "@nestjs/common";
 import { RoleSyncService } from "@sigil/auth-api";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import request from "supertest";
-import { createVenueApp, loadVenueConfig } from "../../apps/example-venue/src/index.js";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { createVenueFor } from "../fixtures/example-venue.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";
+import { basic } from "../e2e/support/http.js";
 import { registryAdmin } from "./support/registry-admin.js";
 
 const trader = devAccount(DevAccountIndex.trader);
 const noRole = devAccount(DevAccountIndex.noRole);
-const basic = `Basic ${Buffer.from(`${VENUE_CLIENT.id}:${VENUE_CLIENT.secret}`).toString("base64")}`;
 
 /** Role sync end to end: registry changes on a local chain reach live sessions at Sigil and at a venue. */
 describe("chain role sync", () => {
@@ -31,17 +31,7 @@ describe("chain role sync", () => {
     // The venue refuses scope checks until the issuer has confirmed the chain's roles once.
     await waitFor(() => follower().steps > 0, { timeoutMs: 10_000 });
     const url = await sigil.app.getUrl();
-    venue = await createVenueApp(
-      loadVenueConfig({
-        SIGIL_ISSUER: sigil.env.SIGIL_ISSUER,
-        SIGIL_AUDIENCE: "urn:sigil:venue",
-        SIGIL_JWKS_URL: `${url}/.well-known/jwks.json`,
-        SIGIL_REVOCATIONS_URL: `${url}/v1/revocations`,
-        VENUE_CLIENT_ID: VENUE_CLIENT.id,
-        VENUE_CLIENT_SECRET: VENUE_CLIENT.secret,
-      }),
-      { logger: false },
-    );
+    venue = await createVenueFor(sigil, url);
   });
 
   afterAll(async () => {
@@ -135,7 +125,7 @@ describe("chain role sync", () => {
       await atVenue().get("/orders").set("Authorization", auth).expect(200);
       await atVenue().get("/positions").set("Authorization", auth).expect(200);
 
-      const feed = await api().get("/v1/revocations").set("Authorization", basic).expect(200);
+      const feed = await api().get("/v1/revocations").set(basic()).expect(200);
       expect(feed.body.revocations).toContainEqual(
         expect.objectContaining({ sid: session.session_id, scope: "orders:read positions:read" }),
       );

@@ -2,7 +2,9 @@ import type { INestApplication } from "@nestjs/common";
 import { RoleSyncService } from "@sigil/auth-api";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import request from "supertest";
-import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
+import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
+import { guardOptionsFor } from "../fixtures/example-venue.js";
+import { basic } from "../e2e/support/http.js";
 import { createGuardedApp } from "../guard/support/guarded-app.js";
 import { waitFor } from "../guard/support/wait.js";
 
@@ -26,18 +28,9 @@ describe("role sync with the RPC down", () => {
     await sigil.app.listen(0, "127.0.0.1");
     await waitFor(() => follower().steps > 0, { timeoutMs: 10_000 });
     const url = await sigil.app.getUrl();
-    resourceServer = await createGuardedApp({
-      issuer: sigil.env.SIGIL_ISSUER!,
-      audience: "urn:sigil:venue",
-      jwksUrl: `${url}/.well-known/jwks.json`,
-      revocations: {
-        url: `${url}/v1/revocations`,
-        clientId: VENUE_CLIENT.id,
-        clientSecret: VENUE_CLIENT.secret,
-        intervalMs: 100,
-        maxRoleSyncAgeMs: 1_000,
-      },
-    });
+    resourceServer = await createGuardedApp(
+      guardOptionsFor(sigil, url, { intervalMs: 100, maxRoleSyncAgeMs: 1_000 }),
+    );
   });
 
   afterAll(async () => {
@@ -70,13 +63,7 @@ describe("role sync with the RPC down", () => {
       expect(during.status).toBe(503);
       expect(during.body.error).toBe("rpc_unavailable");
 
-      const feed = await api()
-        .get("/v1/revocations")
-        .set(
-          "Authorization",
-          `Basic ${Buffer.from(`${VENUE_CLIENT.id}:${VENUE_CLIENT.secret}`).toString("base64")}`,
-        )
-        .expect(200);
+      const feed = await api().get("/v1/revocations").set(basic()).expect(200);
       expect(feed.body.roleSync[0].ageMs).toBeGreaterThan(1_000);
       const metrics = await api().get("/metrics").expect(200);
       expect(metrics.text).toMatch(
