@@ -6,9 +6,10 @@ import {
   rotationPolicy,
   SigningKeyStore,
 } from "@sigil/auth-api";
-import { createDataSource, type SigilDataSource } from "@sigil/persistence";
+import type { SigilDataSource } from "@sigil/persistence";
 import { SecretBox, signingKeyState } from "@sigil/sessions";
 import path from "node:path";
+import { openCliDatabase } from "../database/open-cli-database.js";
 import { repoRoot } from "../dev/repo-root.js";
 
 /** The environment as the service would read it, with dev mode's data folder as the default. */
@@ -27,12 +28,7 @@ async function withStore<T>(
 ): Promise<T> {
   const config = keyConfig(env);
   const kek = await resolveKekProvider({ config, warn: (message) => console.error(message) });
-  const dataSource: SigilDataSource = createDataSource(
-    config.databaseUrl
-      ? { url: config.databaseUrl }
-      : { dataDir: path.join(path.resolve(config.dataDir), "pglite") },
-  );
-  await dataSource.initialize();
+  const dataSource = await openCliDatabase(env);
   try {
     if (await dataSource.showMigrations()) {
       throw new Error("the database has pending migrations: start the service once (it migrates) and retry");
