@@ -5,7 +5,7 @@ import { AppConfig } from "../config/app-config.js";
 
 /**
  * When each chain's roles were last confirmed by the follower (whichever instance leads), read from
- * `chain_cursors` every few hundred milliseconds. Scope-bearing requests on a chain whose roles are
+ * `chain_cursors` every {@link refreshEveryMs}. Scope-bearing requests on a chain whose roles are
  * older than the configured staleness are refused: allows are trusted only that long.
  */
 @Injectable()
@@ -33,6 +33,14 @@ export class RoleSyncStatusService implements OnApplicationBootstrap, OnModuleDe
   /** Records a confirmation made by this instance (the leader), without waiting for the next read. */
   confirmed(chainId: number, at: Date): void {
     this.syncedAt.set(chainId, Math.max(at.getTime(), this.syncedAt.get(chainId) ?? 0));
+  }
+
+  /**
+   * How often each instance re-reads the confirmations (and the leader writes them): a fifth of the
+   * allowed staleness, at most every 2 s, so a reported age is late by at most that much.
+   */
+  get refreshEveryMs(): number {
+    return Math.min(2_000, Math.max(50, Math.floor(this.config.roleSync.maxStalenessMs / 5)));
   }
 
   get enabled(): boolean {
@@ -72,12 +80,11 @@ export class RoleSyncStatusService implements OnApplicationBootstrap, OnModuleDe
 
   private schedule(): void {
     if (this.stopped) return;
-    const every = Math.min(500, Math.max(50, Math.floor(this.config.roleSync.maxStalenessMs / 4)));
     this.timer = setTimeout(() => {
       void this.refresh()
         .catch(() => undefined)
         .finally(() => this.schedule());
-    }, every);
+    }, this.refreshEveryMs);
     this.timer.unref();
   }
 }

@@ -47,7 +47,16 @@ export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicatio
         database.kind === "postgres" && url
           ? new AdvisoryLeaderLock(url, chain.chainId)
           : new InProcessLeaderLock(this.dataSource, chain.chainId);
-      const follower = new ChainFollower(chain, lock, this);
+      const follower = new ChainFollower({
+        chain,
+        lock,
+        config: this.config,
+        dataSource: this.dataSource,
+        sessions: this.sessions,
+        metrics: this.metrics,
+        status: this.status,
+        reconcile: (followed) => this.reconcile(followed),
+      });
       this.followers.set(chain.chainId, follower);
       follower.start();
     }
@@ -88,21 +97,24 @@ export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicatio
       throw error;
     }
   }
+}
 
-  /** @internal what a follower needs from the service. */
-  get deps() {
-    return {
-      config: this.config,
-      dataSource: this.dataSource,
-      sessions: this.sessions,
-      metrics: this.metrics,
-      status: this.status,
-    };
-  }
+/** What one chain's follow loop works with. */
+export interface ChainFollowerParameters {
+  chain: ChainClient;
+  lock: LeaderLock;
+  config: AppConfig;
+  dataSource: DataSource;
+  sessions: SessionService;
+  metrics: MetricsService;
+  status: RoleSyncStatusService;
+  reconcile: (chain: ChainClient) => Promise<unknown>;
 }
 
 /** One chain's follow loop in one instance. */
 export class ChainFollower {
+  readonly chain: ChainClient;
+  readonly lock: LeaderLock;
   private readonly logger: Logger;
   private readonly effects: ChainSessionEffects;
   private store: TypeormRoleEventStore | undefined;
@@ -111,21 +123,20 @@ export class ChainFollower {
   private stopped = false;
   private nextLeaderTry = 0;
   private nextReconcile: number;
+  /** When this leader last told the other instances (chain_cursors.updated_at) that roles are confirmed. */
+  private lastTouch = 0;
   private failing = false;
   /** Whether this instance follows the chain now. */
   leader = false;
   /** Completed steps while leader (tests wait on it). */
   steps = 0;
 
-  constructor(
-    readonly chain: ChainClient,
-    readonly lock: LeaderLock,
-    private readonly service: RoleSyncService,
-  ) {
-    this.logger = new Logger(`RoleSync:${chain.chainId}`);
-    const { dataSource, sessions, metrics, config } = service.deps;
-    this.effects = new ChainSessionEffects({ chain, dataSource, sessions, metrics });
-    this.nextReconcile = Date.now() + config.roleSync.reconcileIntervalMs;
+  constructor(private readonly p: ChainFollowerParameters) {
+    this.chain = p.chain;
+    this.lock = p.lock;
+    this.logger = new Logger(`RoleSync:${p.chain.chainId}`);
+    this.effects = new ChainSessionEffects(p);
+    this.nextReconcile = Date.now() + p.config.roleSync.reconcileIntervalMs;
   }
 
   start(): void {
@@ -145,7 +156,7 @@ export class ChainFollower {
     this.timer = setTimeout(() => {
       this.running = this.step().then((more) => {
         this.running = undefined;
-        this.schedule(more ? 0 : this.service.deps.config.roleSync.pollMs);
+        this.schedule(more ? 0 : this.p.config.roleSync.pollMs);
       });
     }, delayMs);
     this.timer.unref();
@@ -153,7 +164,7 @@ export class ChainFollower {
 
   /** One step; true when there is more to catch up on right away. */
   private async step(): Promise<boolean> {
-    const { config, dataSource, metrics, status } = this.service.deps;
+    const { config, dataSource, metrics, status } = this.p;
     const chainLabel = { chain_id: String(this.chain.chainId) };
     if (!(await this.ensureLeadership())) return false;
     try {
@@ -175,7 +186,11 @@ export class ChainFollower {
       });
       if (result.position) {
         await this.effects.recheckRecent(result.position);
-        await this.store.touch(this.chain.chainId);
+        // Other instances read the confirmation from the cursor row; as often as they look is enough.
+        if (Date.now() - this.lastTouch >= status.refreshEveryMs) {
+          await this.store.touch(this.chain.chainId);
+          this.lastTouch = Date.now();
+        }
         status.confirmed(this.chain.chainId, new Date());
       }
       metrics.chainFollowerLagBlocks.set(chainLabel, Number(result.lag));
@@ -186,7 +201,7 @@ export class ChainFollower {
       this.steps += 1;
       if (config.roleSync.reconcileIntervalMs > 0 && Date.now() >= this.nextReconcile) {
         this.nextReconcile = Date.now() + config.roleSync.reconcileIntervalMs;
-        await this.service.reconcile(this.chain);
+        await this.p.reconcile(this.chain);
       }
       return result.lag > 0n;
     } catch (error) {
@@ -206,7 +221,7 @@ export class ChainFollower {
       return false;
     }
     if (Date.now() < this.nextLeaderTry) return false;
-    this.nextLeaderTry = Date.now() + this.service.deps.config.roleSync.leaderRetryMs;
+    this.nextLeaderTry = Date.now() + this.p.config.roleSync.leaderRetryMs;
     this.leader = await this.lock.tryAcquire();
     if (this.leader) this.logger.log("leading: following this chain");
     return this.leader;
