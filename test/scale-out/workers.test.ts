@@ -2,6 +2,7 @@ import { devAccount, DevAccountIndex } from "@sigil/chain";
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { request } from "undici";
 import { freePort } from "../fixtures/free-port.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";
@@ -51,20 +52,26 @@ withServer("auth-api workers (needs TEST_DATABASE_URL)", () => {
     await sigil?.close();
   });
 
+  // A new connection per request: a kept-alive socket to the killed worker would fail on its own,
+  // which is the client's connection dying, not the service refusing.
+  const post = (path: string, body: unknown) =>
+    request(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      reset: true,
+    });
+
   async function signIn(): Promise<number> {
     const account = devAccount(DevAccountIndex.trader);
-    const challenge = await fetch(`${url}/v1/auth/challenge`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ address: account.address, chainId: 31337 }),
+    const challenge = await post("/v1/auth/challenge", { address: account.address, chainId: 31337 });
+    const { message } = (await challenge.body.json()) as { message: string };
+    const login = await post("/v1/auth/login", {
+      message,
+      signature: await account.signMessage({ message }),
     });
-    const { message } = (await challenge.json()) as { message: string };
-    const login = await fetch(`${url}/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ message, signature: await account.signMessage({ message }) }),
-    });
-    return login.status;
+    await login.body.dump();
+    return login.statusCode;
   }
 
   it("two workers serve one port; a worker killed with SIGKILL is replaced and sign-ins keep succeeding", async () => {
