@@ -3,6 +3,7 @@
 import { devAccount, DevAccountIndex, smartWalletAbi } from "@sigil/chain";
 import type { SiweMessageFields } from "@sigil/siwe";
 import type { Address, Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { startRecordingProxy, startSilentServer } from "../siwe/support/rpc-proxy.js";
 import { deployFactories, deployWallet, predictWallet, wrap6492 } from "../siwe/support/wallets.js";
@@ -122,6 +123,89 @@ describe("Sign-In with Ethereum over HTTP", () => {
         401,
         "challenge_mismatch",
       );
+    });
+  });
+
+  describe("A1: an EOA whose roles are cached skips the nonce pre-check; the recording statement alone decides", () => {
+    // SIGIL_BLOCK_CACHE_MS=60000 keeps the roles cached (the statement alone checks the nonce);
+    // 0 never caches them (the nonce is checked before the roles are read).
+    for (const [path, blockCacheMs] of [
+      ["cached roles, no pre-check", "60000"],
+      ["uncached roles, pre-check", "0"],
+    ] as const) {
+      it(`A1: ${path}: unknown, used, expired and another challenge's nonces get their own code and write nothing`, async () => {
+        const instance = await listen(await sigil.createInstance({ SIGIL_BLOCK_CACHE_MS: blockCacheMs }));
+        const wallet = privateKeyToAccount(generatePrivateKey());
+        const signIn = async (message: string) =>
+          login(instance, message, await wallet.signMessage({ message }));
+        const first = siweMessage({ address: wallet.address, nonce: await bareNonce(instance) });
+        expect((await signIn(first)).status).toBe(200);
+        const rows = async () =>
+          count(
+            `SELECT (SELECT count(*) FROM sessions WHERE address = $1)
+                  + (SELECT count(*) FROM grants WHERE subject = $2)
+                  + (SELECT count(*) FROM audit_events WHERE subject = $2) AS n`,
+            [wallet.address, `eip155:${CHAIN_ID}:${wallet.address}`],
+          );
+        const before = await rows();
+
+        expectError(await signIn(first), 401, "nonce_used");
+        expectError(
+          await signIn(siweMessage({ address: wallet.address, nonce: "neverIssued12345" })),
+          401,
+          "nonce_unknown",
+        );
+        const expired = await bareNonce(instance);
+        await sigil.database.dataSource.query(
+          `UPDATE nonces SET expires_at = now() - interval '1 second' WHERE nonce = $1`,
+          [expired],
+        );
+        expectError(
+          await signIn(siweMessage({ address: wallet.address, nonce: expired })),
+          401,
+          "nonce_expired",
+        );
+        const othersChallenge = await challengeFor(instance, viewer.address);
+        expectError(
+          await signIn(siweMessage({ address: wallet.address, nonce: othersChallenge.nonce })),
+          401,
+          "challenge_mismatch",
+        );
+        expect(await rows()).toBe(before);
+
+        // The refused attempt did not consume the other wallet's challenge: its owner still signs in.
+        const owned = await login(
+          instance,
+          othersChallenge.message,
+          await viewer.signMessage({ message: othersChallenge.message }),
+        );
+        expect(owned.status).toBe(200);
+      });
+    }
+
+    it("A1: with uncached roles, a login with a nonce Sigil never issued makes no RPC call", async () => {
+      const proxy = await startRecordingProxy(sigil.chain.url);
+      try {
+        const instance = await listen(
+          await sigil.createInstance({
+            SIGIL_BLOCK_CACHE_MS: "0",
+            SIGIL_CHAINS: JSON.stringify([
+              { chainId: CHAIN_ID, name: "local", rpcUrls: [proxy.url], registry: sigil.stack.registry },
+            ]),
+          }),
+        );
+        const wallet = privateKeyToAccount(generatePrivateKey());
+        const message = siweMessage({ address: wallet.address, nonce: "neverIssued12345" });
+        const callsBefore = proxy.calls.length;
+        expectError(
+          await login(instance, message, await wallet.signMessage({ message })),
+          401,
+          "nonce_unknown",
+        );
+        expect(proxy.calls.slice(callsBefore)).toEqual([]);
+      } finally {
+        await proxy.close();
+      }
     });
   });
 

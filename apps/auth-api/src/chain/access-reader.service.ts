@@ -15,6 +15,11 @@ const MAX_CACHED_SNAPSHOTS = 10_000;
 export class AccessReaderService {
   private readonly latest = new Map<number, { at: number; block: Promise<Omit<BlockRef, "chainId">> }>();
   private readonly snapshots = new Map<string, Promise<AccessSnapshot>>();
+  /** The value of each cached latest-block promise once it settled (read synchronously). */
+  private readonly settledBlocks = new WeakMap<
+    Promise<Omit<BlockRef, "chainId">>,
+    Omit<BlockRef, "chainId">
+  >();
 
   constructor(
     private readonly chains: ChainClients,
@@ -40,12 +45,24 @@ export class AccessReaderService {
     return snapshot;
   }
 
+  /**
+   * What {@link read} would answer now if it needs no RPC call (the latest block and the snapshot
+   * at it are both cached), else undefined: lets a sign-in skip work only when it is free.
+   */
+  cached(chainId: number, address: Address): Promise<AccessSnapshot> | undefined {
+    const latest = this.latest.get(chainId);
+    if (!latest || Date.now() - latest.at >= this.config.blockCacheMs) return undefined;
+    const settled = this.settledBlocks.get(latest.block);
+    return settled && this.snapshots.get(`${chainId}:${address}:${settled.hash}`);
+  }
+
   private latestBlock(chain: ChainClient): Promise<Omit<BlockRef, "chainId">> {
     const now = Date.now();
     const cached = this.latest.get(chain.chainId);
     if (cached && now - cached.at < this.config.blockCacheMs) return cached.block;
     const block = readLatestBlock(chain);
     this.latest.set(chain.chainId, { at: now, block });
+    void block.then((value) => this.settledBlocks.set(block, value)).catch(() => undefined);
     block.catch(() => this.latest.delete(chain.chainId));
     return block;
   }

@@ -2,12 +2,15 @@
  * One login as ONE statement (the hot path): consume the nonce and, only if that succeeded,
  * insert session, first refresh token, grant and audit event. A single statement is atomic, and
  * a concurrent consumer of the same nonce re-checks the row after we commit and inserts nothing.
- * Returns `created` = 1 on success, 0 when the nonce was used or expired.
+ * The nonce must be live, unused and, if its challenge named them, for this address and chain:
+ * an EOA sign-in relies on this alone (no earlier look at the nonce).
+ * Returns `created` = 1 on success, 0 when the nonce could not be consumed.
  */
 export const RECORD_LOGIN_SQL = `
 WITH consumed AS (
   UPDATE nonces SET consumed_at = $2
    WHERE nonce = $1 AND consumed_at IS NULL AND expires_at > $2
+     AND (address IS NULL OR address = $5) AND (chain_id IS NULL OR chain_id = $6)
   RETURNING nonce
 ), session AS (
   INSERT INTO sessions (id, subject, address, chain_id, wallet_kind, scopes, requested_scopes, created_at,

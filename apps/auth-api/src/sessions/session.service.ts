@@ -1,5 +1,5 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, InvalidGrantError, NonceExpiredError, NonceUsedError } from "@sigil/core";
+import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
   GrantEntity,
   type GrantMethod,
@@ -17,6 +17,7 @@ import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js";
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
+import { NONCE_ROW_SQL, type NonceRow, nonceRefusal } from "./nonce-refusal.js";
 import { RECORD_LOGIN_SQL } from "./record-login.sql.js";
 
 /** Who is asking, for grant and audit records. */
@@ -175,10 +176,12 @@ export class SessionService {
       }),
     ])) as [{ created: number }];
     if (created !== 1) {
-      const [row] = await this.dataSource.query(`SELECT consumed_at FROM nonces WHERE nonce = $1`, [p.nonce]);
-      throw row?.consumed_at
-        ? new NonceUsedError("this nonce has already been used to sign in")
-        : new NonceExpiredError("this nonce has expired");
+      // Only now, on the failure path, ask why (unknown, used, expired or another challenge's).
+      const [row] = (await this.dataSource.query(NONCE_ROW_SQL, [p.nonce])) as NonceRow[];
+      throw (
+        nonceRefusal(row, { address: p.address, chainId: p.chainId, now: p.now }) ??
+        new NonceUsedError("this nonce has already been used to sign in")
+      );
     }
     return this.tokenResponse({ access, refreshToken: refresh.token, sessionId, subject: p.subject });
   }

@@ -1,0 +1,38 @@
+import {
+  ChallengeMismatchError,
+  NonceExpiredError,
+  NonceUnknownError,
+  NonceUsedError,
+  type SigilError,
+} from "@sigil/core";
+
+/** What the `nonces` table holds about one nonce (the columns a sign-in checks). */
+export interface NonceRow {
+  address: string | null;
+  chain_id: number | null;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+/** Reads the row {@link nonceRefusal} judges. */
+export const NONCE_ROW_SQL = `SELECT address, chain_id, expires_at, consumed_at FROM nonces WHERE nonce = $1`;
+
+/**
+ * Why a sign-in with this nonce cannot consume it, or undefined when it can: unknown, already used,
+ * expired, or issued by a challenge for another address or chain (in that order, as the client
+ * would fix them). The one place these codes are decided, before and after the atomic consume.
+ */
+export function nonceRefusal(
+  row: NonceRow | undefined,
+  p: { address: string; chainId: number; now: Date },
+): SigilError | undefined {
+  if (!row) return new NonceUnknownError("this nonce was not issued by Sigil");
+  if (row.consumed_at !== null) return new NonceUsedError("this nonce has already been used to sign in");
+  if (row.expires_at <= p.now) return new NonceExpiredError("this nonce has expired");
+  if (
+    (row.address !== null && row.address !== p.address) ||
+    (row.chain_id !== null && row.chain_id !== p.chainId)
+  )
+    return new ChallengeMismatchError("the message does not match the challenge issued for this nonce");
+  return undefined;
+}
