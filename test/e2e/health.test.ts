@@ -36,8 +36,10 @@ describe("health and the error contract over HTTP", () => {
     await chain?.stop();
   });
 
-  it("GET /health/live answers while the process runs", async () => {
-    await request(app.getHttpServer()).get("/health/live").expect(200, { status: "ok" });
+  it("GET /health/live answers while the process runs, with no ETag or X-Powered-By header", async () => {
+    const response = await request(app.getHttpServer()).get("/health/live").expect(200, { status: "ok" });
+    expect(response.headers.etag).toBeUndefined();
+    expect(response.headers["x-powered-by"]).toBeUndefined();
   });
 
   it("GET /health/ready reports the database and the chain with its block and registry", async () => {
