@@ -110,8 +110,10 @@ export interface BenchApi {
 export async function startAuthApi(p: { chain: BenchChain; databaseUrl: string }): Promise<BenchApi> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // BENCH_API_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the auth-api.
+  const nodeOptions = process.env.BENCH_API_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
   start(
-    ["dist/apps/auth-api/src/main.js"],
+    [...nodeOptions, "dist/apps/auth-api/src/main.js"],
     {
       ...process.env,
       SIGIL_ENV: "test",

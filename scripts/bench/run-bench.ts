@@ -6,6 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+import { type CpuShare, measureCpuShare } from "./cpu-by-process.js";
 import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } from "./bench-environment.js";
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
 import { runDpopLoad, signedRequestVerificationsPerSecond } from "./bots-load.js";
@@ -42,16 +43,21 @@ async function main(): Promise<void> {
     const wallets = makeWallets(200, [traderWallet]);
     log(`warming up sign-in (2 s), then measuring ${seconds} s with ${concurrency} concurrent wallets …`);
     await runLoginLoad({ url: api.url, wallets, concurrency, seconds: 2 });
-    const logins = await runLoginLoad({
-      url: api.url,
-      wallets,
-      concurrency,
-      seconds,
-      onProgress: (done, elapsed) => log(`  ${done} sign-ins in ${elapsed.toFixed(0)} s`),
-    });
+    const { result: logins, cpu: loginCpu } = await measureCpuShare(
+      () =>
+        runLoginLoad({
+          url: api.url,
+          wallets,
+          concurrency,
+          seconds,
+          onProgress: (done, elapsed) => log(`  ${done} sign-ins in ${elapsed.toFixed(0)} s`),
+        }),
+      (result) => result.completed,
+    );
     log(
       `  ${logins.perSecond.toFixed(0)} sign-ins/s, p50 ${logins.p50Ms.toFixed(1)} ms, p99 ${logins.p99Ms.toFixed(1)} ms`,
     );
+    log(`  CPU per sign-in: ${describeCpu(loginCpu)}`);
 
     log(`measuring refresh-token rotations ${seconds} s with ${concurrency} signed-in clients …`);
     const refreshes = await runRefreshLoad({
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
       baselines: { secp256k1RecoveriesPerSecond: recoveries, es256VerificationsPerSecond: es256 },
       offlineVerificationsPerSecond: offline,
       logins,
+      loginCpu,
       refreshes,
       guard,
       revocations,
@@ -148,6 +155,13 @@ async function main(): Promise<void> {
         `${logins.p50Ms.toFixed(1)} / ${logins.p99Ms.toFixed(1)}`,
         "",
         "",
+        "",
+      ],
+      [
+        "CPU per sign-in by process (ms; all cores together)",
+        `${loginCpu.totalMs.toFixed(2)}: ${describeCpu(loginCpu)}`,
+        `${loginCpu.ceilingPerSecond.toFixed(0)} sign-ins/s if the ${os.availableParallelism()} cores did nothing else`,
+        (logins.perSecond / loginCpu.ceilingPerSecond).toFixed(3),
         "",
       ],
       [
@@ -229,6 +243,14 @@ async function main(): Promise<void> {
     stopAll();
     await database.drop();
   }
+}
+
+/** "auth-api 4.10, postgres 1.90, …" largest first. */
+function describeCpu(cpu: CpuShare): string {
+  return Object.entries(cpu.perUnitMs)
+    .sort(([, a], [, b]) => b - a)
+    .map(([group, ms]) => `${group} ${ms.toFixed(2)}`)
+    .join(", ");
 }
 
 main().then(

@@ -1,0 +1,40 @@
+// The benchmark's CPU split (scripts/bench/cpu-by-process.ts) agrees with what a process reports.
+import os from "node:os";
+import { cpuMsByGroup, measureCpuShare, processGroup } from "../../scripts/bench/cpu-by-process.js";
+
+describe("benchmark CPU split by process group", () => {
+  it("names the benchmark's processes by their command lines", () => {
+    expect(processGroup("node dist/apps/auth-api/src/main.js ", false)).toBe("auth-api");
+    expect(processGroup("node dist/apps/example-venue/src/main.js ", false)).toBe("example venue");
+    expect(processGroup("node /x/node_modules/hardhat/internal/cli/cli.js node ", false)).toBe(
+      "hardhat node",
+    );
+    expect(processGroup("postgres: 15/main: postgres sigil_bench 127.0.0.1(5000) idle", false)).toBe(
+      "postgres",
+    );
+    expect(processGroup("node dist/apps/auth-api/src/main.js ", true)).toBe("load generator");
+    expect(processGroup("bash", false)).toBe("other");
+  });
+
+  it("charges this process's CPU to the load generator, per unit, as process.cpuUsage() sees it", async () => {
+    if (cpuMsByGroup().size === 0) return; // no /proc on this OS
+    let used = 0;
+    const { cpu } = await measureCpuShare(
+      async () => {
+        const start = process.cpuUsage();
+        // Burn 300 ms of this process's own CPU, however busy the machine is.
+        while (used < 300) {
+          const delta = process.cpuUsage(start);
+          used = (delta.user + delta.system) / 1000;
+        }
+        return 3;
+      },
+      (units) => units,
+    );
+    // /proc counts in 10 ms ticks: 300 ms over 3 units is 100 ms each, give or take a few ticks.
+    expect(cpu.perUnitMs["load generator"]).toBeGreaterThan(90);
+    expect(cpu.perUnitMs["load generator"]).toBeLessThan(120);
+    expect(cpu.totalMs).toBeGreaterThanOrEqual(cpu.perUnitMs["load generator"]!);
+    expect(cpu.ceilingPerSecond).toBeCloseTo((os.availableParallelism() * 1000) / cpu.totalMs, 6);
+  });
+});
