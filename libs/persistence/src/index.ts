@@ -29,3 +29,4 @@ export * from "./repositories/typeorm-chain-cursor-store.js";
 export * from "./repositories/typeorm-role-event-store.js";
 export * from "./repositories/read-indexed-access.js";
 export * from "./testing/create-test-data-source.js";
+export * from "./transactions/after-commit.js";

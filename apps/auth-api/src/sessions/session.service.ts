@@ -1,6 +1,7 @@
 import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
+  afterCommit,
   GrantEntity,
   type GrantMethod,
   RefreshTokenEntity,
@@ -370,9 +371,9 @@ export class SessionService {
         ...(p.blockNumber === undefined ? {} : { block: p.blockNumber.toString() }),
       },
     });
-    // Every revocation path ends here (logout, owner, RFC 7009, reuse, role sync); counted at the
-    // write, so a transaction that later rolls back (a retried role-sync batch) counts once more.
-    this.metrics.tokensRevoked.inc({ reason });
+    // Every revocation path ends here (logout, owner, RFC 7009, reuse, role sync); counted at commit,
+    // so a transaction that rolls back (a role-sync batch that is retried) is not counted twice.
+    afterCommit(manager, () => this.metrics.tokensRevoked.inc({ reason }));
   }
 
   /**
