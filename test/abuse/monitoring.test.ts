@@ -2,6 +2,8 @@
 // token or secret in logs), I3 (log injection stays one encoded field) and E5 (generic errors).
 import type { INestApplication } from "@nestjs/common";
 import { createApp, loadConfig } from "@sigil/auth-api";
+import { SessionEntity } from "@sigil/persistence";
+import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import { Writable } from "node:stream";
 import request from "supertest";
@@ -200,6 +202,25 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     await request(server).post("/v1/auth/refresh").send({ refresh_token: fourth.refresh_token }).expect(400);
     expect(await revoked("refresh_token_reuse")).toBe(start.reuse + 1);
     expect(await revoked("revoked_by_owner")).toBe(start.owner + 1);
+
+    // A revocation whose transaction rolls back (a role-sync batch that will be retried) counts nothing.
+    const fifth = await session();
+    const roleRevokedBefore = await revoked("role_revoked");
+    const sessions = app.get(SessionService);
+    await expect(
+      sigil.database.dataSource.transaction(async (manager) => {
+        const row = await manager.getRepository(SessionEntity).findOneByOrFail({ id: fifth.session_id });
+        await sessions.revokeWithin(manager, {
+          session: row,
+          reason: "role_revoked",
+          now: new Date(),
+          requestId: "rolled-back-batch",
+        });
+        throw new Error("batch failed");
+      }),
+    ).rejects.toThrow("batch failed");
+    expect(await revoked("role_revoked")).toBe(roleRevokedBefore);
+    await request(server).get("/v1/me").set("Authorization", `Bearer ${fifth.access_token}`).expect(200);
   });
 
   it("E5: errors are generic: no stack trace and no SQL in a 500 or 4xx body", async () => {
