@@ -223,6 +223,22 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     await request(server).get("/v1/me").set("Authorization", `Bearer ${fifth.access_token}`).expect(200);
   });
 
+  it("with SIGIL_METRICS_TOKEN set, /metrics answers only a scraper sending it as a Bearer token", async () => {
+    const token = "scrape-".padEnd(40, "x");
+    const guarded = await sigil.createInstance({ SIGIL_METRICS_TOKEN: token });
+    const server = guarded.getHttpServer();
+    const refused = await request(server).get("/metrics").expect(401);
+    expect(refused.body.error).toBe("unauthorized");
+    expect(refused.headers["www-authenticate"]).toMatch(/^Bearer/);
+    await request(server).get("/metrics").set("Authorization", `Bearer ${token}x`).expect(401);
+    await request(server).get("/metrics").set("Authorization", `Basic ${token}`).expect(401);
+    const scraped = await request(server).get("/metrics").set("Authorization", `Bearer ${token}`).expect(200);
+    expect(scraped.text).toMatch(/^# HELP /m);
+    // Without the setting the route stays public (this suite's app).
+    await request(app.getHttpServer()).get("/metrics").expect(200);
+    expect(() => loadConfig({ ...sigil.env, SIGIL_METRICS_TOKEN: "short" })).toThrow(/at least 32/);
+  });
+
   it("E5: errors are generic: no stack trace and no SQL in a 500 or 4xx body", async () => {
     const response = await request(app.getHttpServer())
       .post("/v1/auth/login")

@@ -115,6 +115,7 @@ const envSchema = z.object({
     .default([]),
   SIGIL_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIGIL_ALERT_FAILURE_BURST: z.coerce.number().int().min(0).default(10),
+  SIGIL_METRICS_TOKEN: z.string().min(32, "SIGIL_METRICS_TOKEN: at least 32 characters").optional(),
   SIGIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   SIGIL_ROLE_SYNC: booleanString.default(true),
   SIGIL_ROLE_SYNC_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(250),
@@ -212,6 +213,8 @@ export interface AbuseProtectionConfig {
   /** Sign-in failures per wallet or client address within a minute that raise an alert; 0 = off. */
   failureBurst: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Bearer token `GET /metrics` requires; undefined = the route is public. */
+  metricsToken: string | undefined;
 }
 
 /** Entries Express's `trust proxy` accepts: an IP, a CIDR or a named range. */
@@ -337,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       failureBurst: e.SIGIL_ALERT_FAILURE_BURST,
       // Tests keep quiet unless asked: a JSON line per request would drown their output.
       logLevel: e.SIGIL_LOG_LEVEL ?? (e.SIGIL_ENV === "test" ? "silent" : "info"),
+      metricsToken: e.SIGIL_METRICS_TOKEN,
     },
     // Off unless asked for, except in development, where `npm start` shows it.
     { enabled: e.SIGIL_DEMO_PAGE ?? e.SIGIL_ENV === "development", venueUrl: e.SIGIL_DEMO_VENUE_URL },
