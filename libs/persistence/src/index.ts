@@ -30,3 +30,4 @@ export * from "./repositories/typeorm-role-event-store.js";
 export * from "./repositories/read-indexed-access.js";
 export * from "./testing/create-test-data-source.js";
 export * from "./transactions/after-commit.js";
+export * from "./queries/prepared-statement.js";

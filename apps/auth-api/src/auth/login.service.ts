@@ -12,6 +12,7 @@ import {
 } from "@sigil/siwe";
 import { randomBytes } from "node:crypto";
 import { getAddress, type Hex, isAddress } from "viem";
+import { runPrepared } from "@sigil/persistence";
 import { DataSource } from "typeorm";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "../config/app-config.js";
@@ -19,6 +20,12 @@ import { NONCE_ROW_SQL, type NonceRow, nonceRefusal } from "../sessions/nonce-re
 import { type RequestContext, SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
+
+const INSERT_NONCE = {
+  name: "sigil_insert_nonce_v1",
+  text: `INSERT INTO nonces (nonce, address, chain_id, requested_scopes, issued_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+} as const;
 
 /** Statement of server-prepared challenges; the scopes follow under Resources. */
 const CHALLENGE_STATEMENT = "Sign in to Sigil. The scopes you grant are listed under Resources.";
@@ -47,12 +54,15 @@ export class LoginService {
   }): Promise<IssuedNonce> {
     const nonce = randomBytes(16).toString("hex");
     const expiresAt = new Date(p.now.getTime() + this.config.lifetimes.nonce * 1000);
-    // Plain SQL: this runs once per sign-in, where TypeORM's query building was a measurable cost.
-    await this.dataSource.query(
-      `INSERT INTO nonces (nonce, address, chain_id, requested_scopes, issued_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [nonce, p.address ?? null, p.chainId ?? null, p.requestedScopes ?? null, p.now, expiresAt],
-    );
+    // A prepared statement: this runs once per sign-in.
+    await runPrepared(this.dataSource, INSERT_NONCE, [
+      nonce,
+      p.address ?? null,
+      p.chainId ?? null,
+      p.requestedScopes ?? null,
+      p.now,
+      expiresAt,
+    ]);
     return { nonce, expiresAt };
   }
 

@@ -4,9 +4,12 @@
  * a concurrent consumer of the same nonce re-checks the row after we commit and inserts nothing.
  * The nonce must be live, unused and, if its challenge named them, for this address and chain:
  * an EOA sign-in relies on this alone (no earlier look at the nonce).
- * Returns `created` = 1 on success, 0 when the nonce could not be consumed.
+ * Returns `created` = 1 on success, 0 when the nonce could not be consumed. A prepared statement
+ * (`runPrepared`): planning these five CTEs cost as much Postgres CPU as running them.
  */
-export const RECORD_LOGIN_SQL = `
+export const RECORD_LOGIN = {
+  name: "sigil_record_login_v1",
+  text: `
 WITH consumed AS (
   UPDATE nonces SET consumed_at = $2
    WHERE nonce = $1 AND consumed_at IS NULL AND expires_at > $2
@@ -29,4 +32,5 @@ WITH consumed AS (
   INSERT INTO audit_events (occurred_at, type, outcome, subject, chain_id, request_id, data)
   SELECT $2, 'login', 'success', $4, $6, $21, $22::jsonb FROM session
 )
-SELECT count(*)::int AS created FROM session`;
+SELECT count(*)::int AS created FROM session`,
+} as const;

@@ -2,6 +2,7 @@ import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
   afterCommit,
+  runPrepared,
   GrantEntity,
   type GrantMethod,
   RefreshTokenEntity,
@@ -19,7 +20,7 @@ import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js"
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
 import { NONCE_ROW_SQL, type NonceRow, nonceRefusal } from "./nonce-refusal.js";
-import { RECORD_LOGIN_SQL } from "./record-login.sql.js";
+import { RECORD_LOGIN } from "./record-login.sql.js";
 
 /** Who is asking, for grant and audit records. */
 export interface RequestContext {
@@ -147,7 +148,7 @@ export class SessionService {
     const access = this.signAccess({ subject: p.subject, sessionId, scopes: p.grantedScopes, now: p.now });
 
     const roles = p.access.roles.map(({ id, name, scopes }) => ({ id, name, scopes }));
-    const [{ created }] = (await this.dataSource.query(RECORD_LOGIN_SQL, [
+    const [recorded] = await runPrepared<{ created: number }>(this.dataSource, RECORD_LOGIN, [
       p.nonce,
       p.now,
       sessionId,
@@ -175,8 +176,8 @@ export class SessionService {
         scopes: p.grantedScopes,
         block: blockOf(p.access),
       }),
-    ])) as [{ created: number }];
-    if (created !== 1) {
+    ]);
+    if (recorded?.created !== 1) {
       // Only now, on the failure path, ask why (unknown, used, expired or another challenge's).
       const [row] = (await this.dataSource.query(NONCE_ROW_SQL, [p.nonce])) as NonceRow[];
       throw (

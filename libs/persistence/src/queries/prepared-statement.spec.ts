@@ -1,0 +1,39 @@
+import { createTestDataSource, type TestDataSource } from "../testing/create-test-data-source.js";
+import { runPrepared } from "./prepared-statement.js";
+
+describe("runPrepared", () => {
+  let database: TestDataSource;
+  beforeAll(async () => {
+    database = await createTestDataSource({ migrate: false });
+  });
+  afterAll(() => database?.destroy());
+
+  const doubled = { name: "test_doubled", text: "SELECT ($1::int * 2) AS value" };
+
+  it("runs a named statement with its parameters, again and again on the same connections", async () => {
+    for (const n of [1, 2, 3, 21]) {
+      expect(await runPrepared<{ value: number }>(database.dataSource, doubled, [n])).toEqual([
+        { value: n * 2 },
+      ]);
+    }
+  });
+
+  it("is a prepared statement on the server, planned once and found by name", async () => {
+    await runPrepared(database.dataSource, doubled, [5]);
+    const names = await runPrepared<{ name: string }>(
+      database.dataSource,
+      { name: "test_prepared_names", text: "SELECT name FROM pg_prepared_statements ORDER BY name" },
+      [],
+    );
+    // One query at a time: the pool hands back the connection just released, which prepared both.
+    expect(names.map((row) => row.name)).toEqual(
+      expect.arrayContaining(["test_doubled", "test_prepared_names"]),
+    );
+  });
+
+  it("passes database errors through with their SQLSTATE", async () => {
+    await expect(
+      runPrepared(database.dataSource, { name: "test_division", text: "SELECT 1 / $1::int AS value" }, [0]),
+    ).rejects.toMatchObject({ code: "22012" });
+  });
+});

@@ -1,0 +1,28 @@
+import type pg from "pg";
+import type { DataSource } from "typeorm";
+
+/** A statement Postgres parses and plans once per connection and then runs by name. */
+export interface PreparedStatement {
+  /** Unique per text: node-postgres refuses one name for two texts on a connection. */
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Runs `statement` as a named prepared statement on a connection of the data source's own pool
+ * (the `pg` pool TypeORM holds, so limits and timeouts are shared; embedded PGlite included).
+ * For the hot path only: planning the sign-in statement cost about as much Postgres CPU as
+ * running it. Errors are node-postgres errors, not TypeORM's `QueryFailedError`, and TypeORM's
+ * query logging does not see these statements. Behind PgBouncer in transaction mode this needs
+ * PgBouncer ≥ 1.21 with `max_prepared_statements` set.
+ */
+export async function runPrepared<Row>(
+  dataSource: DataSource,
+  statement: PreparedStatement,
+  values: readonly unknown[],
+): Promise<Row[]> {
+  const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
+  if (!pool) throw new Error("runPrepared needs an initialized Postgres data source");
+  const result = await pool.query({ name: statement.name, text: statement.text, values: [...values] });
+  return result.rows as Row[];
+}
