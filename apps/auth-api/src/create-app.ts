@@ -51,7 +51,9 @@ export async function createApp({
   // X-Forwarded-For is believed only from the configured proxies (E3): others cannot pick their key.
   app.set("trust proxy", config.abuse.trustedProxies.length > 0 ? config.abuse.trustedProxies : false);
   app.use(requestId);
-  app.use(requestLogging(appLogger));
+  // Request lines are logged at info, warn or error: below that level (fatal, silent) pino-http
+  // would still build a child logger per request only to drop its line.
+  if (appLogger.isLevelEnabled("error")) app.use(requestLogging(appLogger));
   app.use(httpMetrics(app.get(MetricsService), app.get(SecurityEventsService)));
   // Small bodies only: every Sigil request is a few hundred bytes (SIWE messages are capped at 4 KiB).
   app.useBodyParser("json", { limit: "16kb" });
