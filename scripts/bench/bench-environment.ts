@@ -104,24 +104,38 @@ export async function createDatabase(): Promise<BenchDatabase> {
 
 export interface BenchApi {
   url: string;
+  /** Stops this auth-api (its primary and workers). */
+  stop(): Promise<void>;
 }
 
-/** The built auth-api (dist/) in its own process. */
-export async function startAuthApi(p: { chain: BenchChain; databaseUrl: string }): Promise<BenchApi> {
+/** One key-encryption key for every auth-api of a run: they share the database's sealed keys. */
+const BENCH_KEK = randomBytes(32).toString("base64");
+
+/**
+ * The built auth-api (dist/) in its own process: `workers` is its SIGIL_WORKERS (default
+ * BENCH_WORKERS, else one process per core).
+ */
+export async function startAuthApi(p: {
+  chain: BenchChain;
+  databaseUrl: string;
+  workers?: string;
+}): Promise<BenchApi> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // BENCH_API_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the auth-api.
   const nodeOptions = process.env.BENCH_API_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
-  start(
+  const child = start(
     [...nodeOptions, "dist/apps/auth-api/src/main.js"],
     {
       ...process.env,
       SIGIL_ENV: "test",
+      // Logged as in production (a JSON line per request; stdout is discarded).
+      SIGIL_LOG_LEVEL: "info",
       HOST: "127.0.0.1",
       PORT: String(port),
       DATABASE_URL: p.databaseUrl,
       SIGIL_ISSUER: url,
-      SIGIL_KEK: randomBytes(32).toString("base64"),
+      SIGIL_KEK: BENCH_KEK,
       SIGIL_CHAINS: JSON.stringify([
         { chainId: 31337, name: "bench", rpcUrls: [p.chain.url], registry: p.chain.registry },
       ]),
@@ -130,12 +144,18 @@ export async function startAuthApi(p: { chain: BenchChain; databaseUrl: string }
       SIGIL_AUTH_RATE_LIMIT_IP: "0",
       SIGIL_AUTH_RATE_LIMIT_ADDRESS: "0",
       // One auth-api process per core (BENCH_WORKERS=1 measures a single process).
-      SIGIL_WORKERS: process.env.BENCH_WORKERS ?? "auto",
+      SIGIL_WORKERS: p.workers ?? process.env.BENCH_WORKERS ?? "auto",
     },
     "auth-api",
   );
   await waitFor("the auth-api", async () => (await fetch(`${url}/health/ready`)).ok);
-  return { url };
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return { url, stop };
 }
 
 /** The built example venue (dist/) trusting the auth-api, in its own process. */

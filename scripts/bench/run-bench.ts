@@ -11,7 +11,7 @@ import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } f
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
 import { runDpopLoad, signedRequestVerificationsPerSecond } from "./bots-load.js";
 import { runGuardLoad } from "./guard-load.js";
-import { makeWallets, personalSign, runLoginLoad } from "./login-load.js";
+import { type LoadResult, makeWallets, personalSign, runLoginLoad } from "./login-load.js";
 import { offlineVerificationsPerSecond } from "./offline-verify.js";
 import { runRefreshLoad } from "./refresh-load.js";
 import { measureRevocationLatency } from "./revocation-latency.js";
@@ -58,6 +58,28 @@ async function main(): Promise<void> {
       `  ${logins.perSecond.toFixed(0)} sign-ins/s, p50 ${logins.p50Ms.toFixed(1)} ms, p99 ${logins.p99Ms.toFixed(1)} ms`,
     );
     log(`  CPU per sign-in: ${describeCpu(loginCpu)}`);
+
+    // The same load against one auth-api process, side by side: whether the extra workers pay on
+    // cores they share with PostgreSQL, the chain and this load generator.
+    const workersSetting = process.env.BENCH_WORKERS ?? "auto";
+    let singleProcess: { logins: LoadResult; cpu: CpuShare } | undefined;
+    if (workersSetting !== "1") {
+      log(`measuring sign-ins ${seconds} s against one auth-api process (SIGIL_WORKERS=1) …`);
+      const single = await startAuthApi({ chain, databaseUrl: database.url, workers: "1" });
+      try {
+        await runLoginLoad({ url: single.url, wallets, concurrency, seconds: 2 });
+        const measured = await measureCpuShare(
+          () => runLoginLoad({ url: single.url, wallets, concurrency, seconds }),
+          (result) => result.completed,
+        );
+        singleProcess = { logins: measured.result, cpu: measured.cpu };
+        log(
+          `  ${measured.result.perSecond.toFixed(0)} sign-ins/s; CPU per sign-in: ${describeCpu(measured.cpu)}`,
+        );
+      } finally {
+        await single.stop();
+      }
+    }
 
     log(`measuring refresh-token rotations ${seconds} s with ${concurrency} signed-in clients …`);
     const refreshes = await runRefreshLoad({
@@ -135,6 +157,7 @@ async function main(): Promise<void> {
       offlineVerificationsPerSecond: offline,
       logins,
       loginCpu,
+      singleProcess,
       refreshes,
       guard,
       revocations,
@@ -164,6 +187,24 @@ async function main(): Promise<void> {
         (logins.perSecond / loginCpu.ceilingPerSecond).toFixed(3),
         "",
       ],
+      ...(singleProcess
+        ? [
+            [
+              "same sign-ins, one auth-api process (SIGIL_WORKERS=1)",
+              singleProcess.logins.perSecond.toFixed(0),
+              `${logins.perSecond.toFixed(0)} sign-ins/s with workers: ${workersSetting}`,
+              (singleProcess.logins.perSecond / logins.perSecond).toFixed(3),
+              "",
+            ],
+            [
+              "CPU per sign-in by process, one auth-api process (ms)",
+              `${singleProcess.cpu.totalMs.toFixed(2)}: ${describeCpu(singleProcess.cpu)}`,
+              `${singleProcess.cpu.ceilingPerSecond.toFixed(0)} sign-ins/s if the ${os.availableParallelism()} cores did nothing else`,
+              (singleProcess.logins.perSecond / singleProcess.cpu.ceilingPerSecond).toFixed(3),
+              "",
+            ],
+          ]
+        : []),
       [
         "refresh-token rotations/s (Postgres: rotate + grant + audit, new access token)",
         refreshes.perSecond.toFixed(0),
