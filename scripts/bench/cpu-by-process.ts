@@ -16,29 +16,29 @@ export function processGroup(commandLine: string, self: boolean): ProcessGroup {
   return "other";
 }
 
-/** CPU milliseconds (user + system) used so far by every live process, summed by group. */
-export function cpuMsByGroup(): Map<ProcessGroup, number> {
+/** CPU milliseconds (user + system) each live process has used so far, with its group, by pid. */
+export function cpuMsByProcess(): Map<number, { group: ProcessGroup; ms: number }> {
   const tickMs = 1000 / 100; // USER_HZ is 100 on Linux
-  const groups = new Map<ProcessGroup, number>();
+  const processes = new Map<number, { group: ProcessGroup; ms: number }>();
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
   } catch {
-    return groups;
+    return processes;
   }
-  for (const pid of entries) {
+  for (const entry of entries) {
     try {
+      const pid = Number(entry);
       const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const ms = (Number(fields[11]) + Number(fields[12])) * tickMs;
-      const group = processGroup(commandLine, Number(pid) === process.pid);
-      groups.set(group, (groups.get(group) ?? 0) + ms);
+      processes.set(pid, { group: processGroup(commandLine, pid === process.pid), ms });
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return groups;
+  return processes;
 }
 
 export interface CpuShare {
@@ -55,15 +55,20 @@ export async function measureCpuShare<T>(
   work: () => Promise<T>,
   units: (result: T) => number,
 ): Promise<{ result: T; cpu: CpuShare }> {
-  const before = cpuMsByGroup();
+  const before = cpuMsByProcess();
   const result = await work();
-  const after = cpuMsByGroup();
+  const after = cpuMsByProcess();
   const count = Math.max(1, units(result));
+  // Per process: one that started during the run counts from zero; one that ended is missing (its
+  // last moments are lost, never subtracted from the rest of its group).
+  const byGroup = new Map<ProcessGroup, number>();
+  for (const [pid, { group, ms }] of after) {
+    byGroup.set(group, (byGroup.get(group) ?? 0) + ms - (before.get(pid)?.ms ?? 0));
+  }
   const perUnitMs: Partial<Record<ProcessGroup, number>> = {};
   let totalMs = 0;
-  for (const [group, ms] of after) {
-    // A process that ended during the run is missing from `after`; one that started counts from 0.
-    const perUnit = Math.max(0, ms - (before.get(group) ?? 0)) / count;
+  for (const [group, ms] of byGroup) {
+    const perUnit = Math.max(0, ms) / count;
     totalMs += perUnit;
     if (perUnit >= 0.005) perUnitMs[group] = perUnit;
   }

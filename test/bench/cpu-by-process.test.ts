@@ -1,6 +1,6 @@
 // The benchmark's CPU split (scripts/bench/cpu-by-process.ts) agrees with what a process reports.
 import os from "node:os";
-import { cpuMsByGroup, measureCpuShare, processGroup } from "../../scripts/bench/cpu-by-process.js";
+import { cpuMsByProcess, measureCpuShare, processGroup } from "../../scripts/bench/cpu-by-process.js";
 
 describe("benchmark CPU split by process group", () => {
   it("names the benchmark's processes by their command lines", () => {
@@ -17,7 +17,7 @@ describe("benchmark CPU split by process group", () => {
   });
 
   it("charges this process's CPU to the load generator, per unit, as process.cpuUsage() sees it", async () => {
-    if (cpuMsByGroup().size === 0) return; // no /proc on this OS
+    if (cpuMsByProcess().size === 0) return; // no /proc on this OS
     let used = 0;
     const { cpu } = await measureCpuShare(
       async () => {
