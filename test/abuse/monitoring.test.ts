@@ -101,6 +101,8 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
       route: "/v1/me",
     });
     expect(me.req.id).toEqual(expect.any(String));
+    expect(me.req.clientAddress).toMatch(/127\.0\.0\.1$/);
+    expect(Object.keys(me.req).sort()).toEqual(["clientAddress", "id", "method", "path"]);
   });
 
   it("I3: newlines and ANSI codes in a request stay inside one JSON field of one line", async () => {

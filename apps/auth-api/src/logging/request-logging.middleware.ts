@@ -20,13 +20,16 @@ export function requestLogging(logger: Logger) {
       ...value,
       route: routeOf(request as Request),
     }),
+    // Our serializers read the raw request and response: pino-std-serializers' wrappers would first
+    // copy every header of each request, only for these to pick four fields.
+    wrapSerializers: false,
     serializers: {
-      req: (request: { id: string; method: string; url: string; raw?: Request }) => ({
+      req: (request: Request) => ({
         id: request.id,
         method: request.method,
         // The path only: query strings may carry tokens.
-        path: request.url.split("?")[0],
-        clientAddress: request.raw?.ip,
+        path: request.originalUrl.split("?")[0],
+        clientAddress: request.ip,
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
