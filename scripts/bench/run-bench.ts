@@ -11,6 +11,7 @@ import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } f
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
 import { runDpopLoad, signedRequestVerificationsPerSecond } from "./bots-load.js";
 import { runGuardLoad } from "./guard-load.js";
+import { measureHttpBaseline } from "./http-baseline.js";
 import { type LoadResult, makeWallets, personalSign, runLoginLoad } from "./login-load.js";
 import { offlineVerificationsPerSecond } from "./offline-verify.js";
 import { runRefreshLoad } from "./refresh-load.js";
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
     log(`  secp256k1 ${recoveries.toFixed(0)}/s, ES256 ${es256.toFixed(0)}/s`);
     const offline = offlineVerificationsPerSecond();
     log(`  offline token verification (libs/guard path, no cache) ${offline.toFixed(0)}/s`);
+
+    log("HTTP floor: a bare node:http server vs the auth-api's GET /health/live …");
+    const http = await measureHttpBaseline({ apiUrl: api.url, seconds: Math.min(seconds, 5) });
+    log(
+      `  bare ${http.barePerSecond.toFixed(0)} req/s (${http.bareCpuMsPerRequest.toFixed(3)} ms CPU each), /health/live ${http.livePerSecond.toFixed(0)} req/s (${http.liveCpuMsPerRequest.toFixed(3)} ms)`,
+    );
 
     const trader = devAccount(DevAccountIndex.trader);
     const traderWallet = { address: trader.address, privateKey: trader.getHdKey().privateKey! };
@@ -155,6 +162,7 @@ async function main(): Promise<void> {
       },
       baselines: { secp256k1RecoveriesPerSecond: recoveries, es256VerificationsPerSecond: es256 },
       offlineVerificationsPerSecond: offline,
+      http,
       logins,
       loginCpu,
       singleProcess,
@@ -166,6 +174,13 @@ async function main(): Promise<void> {
     const rows = [
       ["figure", "measured", "raw limit in this run", "ratio", "target"],
       ["---", "---:", "---:", "---:", "---"],
+      [
+        "auth-api GET /health/live req/s (CPU ms per request in the auth-api)",
+        `${http.livePerSecond.toFixed(0)} (${http.liveCpuMsPerRequest.toFixed(3)} ms)`,
+        `${http.barePerSecond.toFixed(0)} req/s bare node:http (${http.bareCpuMsPerRequest.toFixed(3)} ms)`,
+        (http.livePerSecond / http.barePerSecond).toFixed(3),
+        "",
+      ],
       [
         "full SIWE sign-ins/s (challenge + login, Postgres, local chain)",
         logins.perSecond.toFixed(0),
