@@ -165,6 +165,36 @@ describe("sigil keys / sigil kek (CLI)", () => {
 
     const moved = await run(kek, "rewrap", { SIGIL_KEK: b64(kek2), SIGIL_KEK_PREVIOUS: b64(kek1) });
     expect(moved).toEqual({ rewrapped: 2, apiKeySecrets: 1, kekId: localKekId(kek2) });
+
+    // Each rotation and the re-wrap are on the audit chain, naming the keys (never their secrets).
+    await withDatabase(async (dataSource) => {
+      const events = (await dataSource.query(
+        `SELECT type, outcome, data FROM audit_events
+          WHERE type IN ('signing_key_rotated', 'signing_keys_rewrapped') ORDER BY id`,
+      )) as { type: string; outcome: string; data: Record<string, unknown> }[];
+      expect(events).toEqual([
+        {
+          type: "signing_key_rotated",
+          outcome: "info",
+          data: { kid: first.kid, reason: "bootstrap", activatesAt: expect.any(String), retiring: [] },
+        },
+        {
+          type: "signing_key_rotated",
+          outcome: "info",
+          data: {
+            kid: second.kid,
+            reason: "on_demand",
+            activatesAt: second.activatesAt,
+            retiring: [{ kid: first.kid, retiredAt: second.retiring[0].retiredAt }],
+          },
+        },
+        {
+          type: "signing_keys_rewrapped",
+          outcome: "info",
+          data: { kekId: localKekId(kek2), kids: expect.arrayContaining([first.kid, second.kid]) },
+        },
+      ]);
+    });
     // The API key's secret now opens under the new KEK alone.
     await withDatabase(async (dataSource) => {
       const [row] = await dataSource.query(`SELECT kek_id, wrapped_data_key, secret_encrypted FROM api_keys`);

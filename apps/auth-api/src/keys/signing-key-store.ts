@@ -1,4 +1,4 @@
-import { SigningKeyEntity } from "@sigil/persistence";
+import { AuditEventEntity, SigningKeyEntity } from "@sigil/persistence";
 import {
   generateSigningKey,
   jwkThumbprint,
@@ -69,6 +69,16 @@ export class SigningKeyStore {
       for (const { kid: old, retiredAt } of plan.retire) {
         await manager.update(SigningKeyEntity, { kid: old }, { retiredAt });
       }
+      // On the audit chain with the key rows themselves: who rotated is the schedule or an operator.
+      await recordKeyEvent(manager, now, "signing_key_rotated", {
+        kid,
+        reason: plan.reason,
+        activatesAt: plan.activatedAt.toISOString(),
+        retiring: plan.retire.map(({ kid: old, retiredAt }) => ({
+          kid: old,
+          retiredAt: retiredAt.toISOString(),
+        })),
+      });
       return { rotated: true, kid, plan };
     });
   }
@@ -127,6 +137,12 @@ export class SigningKeyStore {
         { kekId: sealed.kekId, wrappedDataKey: sealed.wrappedKey },
       );
     }
+    if (rows.length > 0) {
+      await recordKeyEvent(this.dataSource.manager, new Date(), "signing_keys_rewrapped", {
+        kekId: this.box.currentKekId,
+        kids: rows.map((row) => row.kid),
+      });
+    }
     return { rewrapped: rows.length, kekId: this.box.currentKekId };
   }
 
@@ -182,4 +198,22 @@ function toStored(row: SigningKeyEntity): StoredSigningKey {
 function affectedRows(result: unknown): number {
   if (Array.isArray(result) && typeof result[1] === "number") return result[1];
   return Array.isArray(result) ? result.length : 0;
+}
+
+/** An audit event of the key lifecycle (no subject: the service's own keys). */
+async function recordKeyEvent(
+  manager: EntityManager,
+  occurredAt: Date,
+  type: "signing_key_rotated" | "signing_keys_rewrapped",
+  data: Record<string, unknown>,
+): Promise<void> {
+  await manager.getRepository(AuditEventEntity).insert({
+    type,
+    outcome: "info",
+    subject: null,
+    chainId: null,
+    requestId: null,
+    data: data as never,
+    occurredAt,
+  });
 }
