@@ -1,7 +1,12 @@
 // `npm run fuzz`: SECURITY-TESTS E1 at depth. FUZZ_RUNS cases (default 100,000) per target: the SIWE
-// parser against the reference ABNF parser, access tokens, DPoP proofs. FUZZ_SEED replays a failure.
-// Signed requests: fuzzed by test/bots/signed-request.fuzz.test.ts (issue 5, hundreds of cases), not here yet.
+// parser against the reference ABNF parser, access tokens, DPoP proofs, signed requests (valid once,
+// altered, arbitrary). FUZZ_SEED replays a failure.
 import { checkSiweParserDifferential } from "../../libs/siwe/testing/siwe-differential.js";
+import {
+  checkArbitrarySignedRequests,
+  checkSignedRequestMutations,
+  checkSignedRequestsVerifyOnce,
+} from "./signed-request-properties.js";
 import { checkAccessTokenMutations, checkDpopProofMutations, type FuzzRun } from "./token-properties.js";
 
 const numRuns = Number(process.env.FUZZ_RUNS ?? 100_000);
@@ -12,6 +17,9 @@ const targets: { name: string; check: (run: FuzzRun) => void | Promise<void> }[]
   { name: "SIWE parser vs reference (differential)", check: checkSiweParserDifferential },
   { name: "access tokens: mutated or forged never verify", check: checkAccessTokenMutations },
   { name: "DPoP proofs: mutated or forged never verify", check: checkDpopProofMutations },
+  { name: "signed requests: valid ones verify exactly once", check: checkSignedRequestsVerifyOnce },
+  { name: "signed requests: any alteration is refused", check: checkSignedRequestMutations },
+  { name: "signed requests: arbitrary headers never verify", check: checkArbitrarySignedRequests },
 ];
 
 async function main(): Promise<void> {
