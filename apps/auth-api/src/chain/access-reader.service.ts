@@ -6,6 +6,13 @@ import { AppConfig } from "../config/app-config.js";
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
+/** The latest block as read at `at`; `settled` once the read answered (for synchronous peeks). */
+interface LatestBlock {
+  at: number;
+  block: Promise<Omit<BlockRef, "chainId">>;
+  settled?: Omit<BlockRef, "chainId">;
+}
+
 /**
  * Reads roles at a recorded block, with two caches that never change an answer: the latest block
  * is reused for `blockCacheMs` (the grant records which block was read), and a snapshot at a given
@@ -13,13 +20,8 @@ const MAX_CACHED_SNAPSHOTS = 10_000;
  */
 @Injectable()
 export class AccessReaderService {
-  private readonly latest = new Map<number, { at: number; block: Promise<Omit<BlockRef, "chainId">> }>();
+  private readonly latest = new Map<number, LatestBlock>();
   private readonly snapshots = new Map<string, Promise<AccessSnapshot>>();
-  /** The value of each cached latest-block promise once it settled (read synchronously). */
-  private readonly settledBlocks = new WeakMap<
-    Promise<Omit<BlockRef, "chainId">>,
-    Omit<BlockRef, "chainId">
-  >();
 
   constructor(
     private readonly chains: ChainClients,
@@ -52,8 +54,7 @@ export class AccessReaderService {
   cached(chainId: number, address: Address): Promise<AccessSnapshot> | undefined {
     const latest = this.latest.get(chainId);
     if (!latest || Date.now() - latest.at >= this.config.blockCacheMs) return undefined;
-    const settled = this.settledBlocks.get(latest.block);
-    return settled && this.snapshots.get(`${chainId}:${address}:${settled.hash}`);
+    return latest.settled && this.snapshots.get(`${chainId}:${address}:${latest.settled.hash}`);
   }
 
   private latestBlock(chain: ChainClient): Promise<Omit<BlockRef, "chainId">> {
@@ -61,9 +62,12 @@ export class AccessReaderService {
     const cached = this.latest.get(chain.chainId);
     if (cached && now - cached.at < this.config.blockCacheMs) return cached.block;
     const block = readLatestBlock(chain);
-    this.latest.set(chain.chainId, { at: now, block });
-    void block.then((value) => this.settledBlocks.set(block, value)).catch(() => undefined);
-    block.catch(() => this.latest.delete(chain.chainId));
+    const entry: LatestBlock = { at: now, block };
+    this.latest.set(chain.chainId, entry);
+    void block.then(
+      (value) => (entry.settled = value),
+      () => this.latest.delete(chain.chainId),
+    );
     return block;
   }
 }
