@@ -16,7 +16,7 @@ import { runPrepared } from "@sigil/persistence";
 import { DataSource } from "typeorm";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "../config/app-config.js";
-import { NONCE_ROW_SQL, type NonceRow, nonceRefusal } from "../sessions/nonce-refusal.js";
+import { readNonceRefusal } from "../sessions/nonce-refusal.js";
 import { type RequestContext, SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
@@ -200,8 +200,7 @@ export class LoginService {
 
   /** Cheap checks before any RPC work; the atomic consume happens at commit. */
   private async checkNonce(p: { nonce: string; address: string; chainId: number; now: Date }): Promise<void> {
-    const [row] = (await this.dataSource.query(NONCE_ROW_SQL, [p.nonce])) as NonceRow[];
-    const refusal = nonceRefusal(row, p);
+    const refusal = await readNonceRefusal(this.dataSource, p);
     if (refusal) throw refusal;
   }
 }

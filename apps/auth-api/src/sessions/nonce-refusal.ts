@@ -6,16 +6,27 @@ import {
   type SigilError,
 } from "@sigil/core";
 
+import type { DataSource } from "typeorm";
+
 /** What the `nonces` table holds about one nonce (the columns a sign-in checks). */
-export interface NonceRow {
+interface NonceRow {
   address: string | null;
   chain_id: number | null;
   expires_at: Date;
   consumed_at: Date | null;
 }
 
-/** Reads the row {@link nonceRefusal} judges. */
-export const NONCE_ROW_SQL = `SELECT address, chain_id, expires_at, consumed_at FROM nonces WHERE nonce = $1`;
+/** Reads the nonce's row and says why a sign-in cannot consume it ({@link nonceRefusal}). */
+export async function readNonceRefusal(
+  dataSource: DataSource,
+  p: { nonce: string; address: string; chainId: number; now: Date },
+): Promise<SigilError | undefined> {
+  const [row] = (await dataSource.query(
+    `SELECT address, chain_id, expires_at, consumed_at FROM nonces WHERE nonce = $1`,
+    [p.nonce],
+  )) as NonceRow[];
+  return nonceRefusal(row, p);
+}
 
 /**
  * Why a sign-in with this nonce cannot consume it, or undefined when it can: unknown, already used,

@@ -19,7 +19,7 @@ import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js";
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
-import { NONCE_ROW_SQL, type NonceRow, nonceRefusal } from "./nonce-refusal.js";
+import { readNonceRefusal } from "./nonce-refusal.js";
 import { RECORD_LOGIN } from "./record-login.sql.js";
 
 /** Who is asking, for grant and audit records. */
@@ -179,9 +179,8 @@ export class SessionService {
     ]);
     if (recorded?.created !== 1) {
       // Only now, on the failure path, ask why (unknown, used, expired or another challenge's).
-      const [row] = (await this.dataSource.query(NONCE_ROW_SQL, [p.nonce])) as NonceRow[];
       throw (
-        nonceRefusal(row, { address: p.address, chainId: p.chainId, now: p.now }) ??
+        (await readNonceRefusal(this.dataSource, p)) ??
         new NonceUsedError("this nonce has already been used to sign in")
       );
     }
