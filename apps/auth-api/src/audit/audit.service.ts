@@ -16,16 +16,21 @@ export interface AuditEvent {
 /** Appends audit events inside the caller's transaction, so they commit or vanish with the change. */
 @Injectable()
 export class AuditService {
-  async record(manager: EntityManager, event: AuditEvent): Promise<void> {
-    await manager.getRepository(AuditEventEntity).insert({
-      type: event.type,
-      outcome: event.outcome,
-      subject: event.subject ?? null,
-      chainId: event.chainId ?? null,
-      requestId: event.requestId ?? null,
-      // jsonb column: TypeORM's insert typing cannot express an open record.
-      data: (event.data ?? {}) as never,
-      occurredAt: event.occurredAt,
-    });
+  record(manager: EntityManager, event: AuditEvent): Promise<void> {
+    return recordAuditEvent(manager, event);
   }
+}
+
+/** {@link AuditService.record} for code outside Nest's container (the key store, the CLI). */
+export async function recordAuditEvent(manager: EntityManager, event: AuditEvent): Promise<void> {
+  await manager.getRepository(AuditEventEntity).insert({
+    type: event.type,
+    outcome: event.outcome,
+    subject: event.subject ?? null,
+    chainId: event.chainId ?? null,
+    requestId: event.requestId ?? null,
+    // jsonb column: TypeORM's insert typing cannot express an open record.
+    data: (event.data ?? {}) as never,
+    occurredAt: event.occurredAt,
+  });
 }

@@ -1,4 +1,4 @@
-import { AuditEventEntity, SigningKeyEntity } from "@sigil/persistence";
+import { SigningKeyEntity } from "@sigil/persistence";
 import {
   generateSigningKey,
   jwkThumbprint,
@@ -13,6 +13,7 @@ import {
 import { InternalError } from "@sigil/core";
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
+import { recordAuditEvent } from "../audit/audit.service.js";
 
 /** A stored key as the service and `sigil keys list` see it (never the private half). */
 export interface StoredSigningKey extends SigningKeyTimeline {
@@ -70,14 +71,19 @@ export class SigningKeyStore {
         await manager.update(SigningKeyEntity, { kid: old }, { retiredAt });
       }
       // On the audit chain with the key rows themselves: who rotated is the schedule or an operator.
-      await recordKeyEvent(manager, now, "signing_key_rotated", {
-        kid,
-        reason: plan.reason,
-        activatesAt: plan.activatedAt.toISOString(),
-        retiring: plan.retire.map(({ kid: old, retiredAt }) => ({
-          kid: old,
-          retiredAt: retiredAt.toISOString(),
-        })),
+      await recordAuditEvent(manager, {
+        type: "signing_key_rotated",
+        outcome: "info",
+        occurredAt: now,
+        data: {
+          kid,
+          reason: plan.reason,
+          activatesAt: plan.activatedAt.toISOString(),
+          retiring: plan.retire.map(({ kid: old, retiredAt }) => ({
+            kid: old,
+            retiredAt: retiredAt.toISOString(),
+          })),
+        },
       });
       return { rotated: true, kid, plan };
     });
@@ -138,9 +144,11 @@ export class SigningKeyStore {
       );
     }
     if (rows.length > 0) {
-      await recordKeyEvent(this.dataSource.manager, new Date(), "signing_keys_rewrapped", {
-        kekId: this.box.currentKekId,
-        kids: rows.map((row) => row.kid),
+      await recordAuditEvent(this.dataSource.manager, {
+        type: "signing_keys_rewrapped",
+        outcome: "info",
+        occurredAt: new Date(),
+        data: { kekId: this.box.currentKekId, kids: rows.map((row) => row.kid) },
       });
     }
     return { rewrapped: rows.length, kekId: this.box.currentKekId };
@@ -198,22 +206,4 @@ function toStored(row: SigningKeyEntity): StoredSigningKey {
 function affectedRows(result: unknown): number {
   if (Array.isArray(result) && typeof result[1] === "number") return result[1];
   return Array.isArray(result) ? result.length : 0;
-}
-
-/** An audit event of the key lifecycle (no subject: the service's own keys). */
-async function recordKeyEvent(
-  manager: EntityManager,
-  occurredAt: Date,
-  type: "signing_key_rotated" | "signing_keys_rewrapped",
-  data: Record<string, unknown>,
-): Promise<void> {
-  await manager.getRepository(AuditEventEntity).insert({
-    type,
-    outcome: "info",
-    subject: null,
-    chainId: null,
-    requestId: null,
-    data: data as never,
-    occurredAt,
-  });
 }
