@@ -85,7 +85,7 @@ describe("access control over HTTP", () => {
       const withoutPolicy = routes.filter((route) => route.policy === undefined);
       expect(withoutPolicy).toEqual([]);
       for (const { policy } of routes)
-        expect(["public", "bearer", "client", "proof"]).toContain(policy!.kind);
+        expect(["public", "bearer", "client", "proof", "scrape"]).toContain(policy!.kind);
 
       const declared = new Set(routes.map((route) => `${route.method} ${route.path}`));
       const served = expressRoutes(sigil.app);
@@ -127,7 +127,8 @@ describe("access control over HTTP", () => {
           const bearerOnly = await call().set(bearer("x.y.z")).send({});
           expect([label, bearerOnly.status]).toEqual([label, 401]);
         } else {
-          // Public routes may refuse the empty body (400), but never for want of credentials.
+          // Public routes (and scrape routes with no scrape token configured, as here) may refuse the
+          // empty body (400), but never for want of credentials.
           expect([label, [401, 403].includes(response.status)]).toEqual([label, false]);
           expect([label, response.status < 500]).toEqual([label, true]);
         }

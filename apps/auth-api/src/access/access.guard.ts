@@ -21,6 +21,8 @@ import { ROUTE_POLICY, type RoutePolicy } from "./route-policy.js";
 /** Enforces each route's {@link RoutePolicy}; a route without one is refused (fail closed). */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly scrapeTokenDigest: Buffer | undefined;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -29,7 +31,10 @@ export class AccessGuard implements CanActivate {
     private readonly roleSync: RoleSyncStatusService,
     private readonly dpop: DpopVerifier,
     private readonly apiKeys: ApiKeysService,
-  ) {}
+  ) {
+    const token = config.abuse.metricsToken;
+    this.scrapeTokenDigest = token === undefined ? undefined : sha256(token);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [
@@ -39,6 +44,10 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     if (!policy) throw new Error(`route ${request.method} ${request.path} declares no access policy`);
     if (policy.kind === "public") return true;
+    if (policy.kind === "scrape") {
+      this.authenticateScraper(request);
+      return true;
+    }
     if (policy.kind === "proof") {
       const now = new Date();
       if (policy.proof === "dpop") request.dpopProof = await this.dpop.verify(request, { now });
@@ -89,6 +98,16 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  /** The metrics scrape token (Bearer), compared by SHA-256 in constant time; none configured = open. */
+  private authenticateScraper(request: Request): void {
+    if (!this.scrapeTokenDigest) return;
+    const presented = /^Bearer (\S+)$/.exec(request.header("authorization") ?? "")?.[1];
+    if (presented === undefined || !timingSafeEqual(sha256(presented), this.scrapeTokenDigest))
+      throw new UnauthorizedError(
+        "GET /metrics needs the scrape token (SIGIL_METRICS_TOKEN) as a Bearer token",
+      );
+  }
+
   /** HTTP Basic client credentials (RFC 6749 §2.3.1), compared by SHA-256 in constant time (H3). */
   private authenticateClient(request: Request): string {
     const header = request.header("authorization") ?? "";
@@ -97,7 +116,7 @@ export class AccessGuard implements CanActivate {
     const colon = decoded.indexOf(":");
     const id = safeDecode(decoded.slice(0, Math.max(colon, 0)));
     const secret = safeDecode(decoded.slice(colon + 1));
-    const given = createHash("sha256").update(secret).digest();
+    const given = sha256(secret);
     // Compare against every client so timing does not reveal which ids exist.
     let matched: string | undefined;
     for (const client of this.config.resourceClients) {
@@ -108,6 +127,10 @@ export class AccessGuard implements CanActivate {
     if (!matched) throw new InvalidClientError("client authentication failed");
     return matched;
   }
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
 }
 
 /** RFC 6749 §2.3.1 form-encodes client credentials; a malformed escape is just a wrong credential. */

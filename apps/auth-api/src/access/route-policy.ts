@@ -11,7 +11,8 @@ export type RoutePolicy =
   | { kind: "public" }
   | { kind: "bearer"; scopes: readonly string[] }
   | { kind: "client" }
-  | { kind: "proof"; proof: "dpop" | "signed_request" };
+  | { kind: "proof"; proof: "dpop" | "signed_request" }
+  | { kind: "scrape" };
 
 /** Anyone may call the route (rate limits still apply). */
 export const Public = () => SetMetadata(ROUTE_POLICY, { kind: "public" } satisfies RoutePolicy);
@@ -29,3 +30,6 @@ export const ClientAuthenticated = () => SetMetadata(ROUTE_POLICY, { kind: "clie
  */
 export const ProofAuthenticated = (proof: "dpop" | "signed_request") =>
   SetMetadata(ROUTE_POLICY, { kind: "proof", proof } satisfies RoutePolicy);
+
+/** A metrics scraper: the `SIGIL_METRICS_TOKEN` Bearer token when one is configured, else anyone. */
+export const ScrapeAuthenticated = () => SetMetadata(ROUTE_POLICY, { kind: "scrape" } satisfies RoutePolicy);
