@@ -9,17 +9,27 @@ export interface GuardLoadResult {
   rounds: { open: number; guarded: number }[];
 }
 
-async function requestsPerSecond(url: string, seconds: number, token?: string): Promise<number> {
+/** Loads `url` with autocannon for `seconds`; any non-2xx answer or error fails the figure. */
+export async function loadUrl(p: {
+  url: string;
+  seconds: number;
+  connections: number;
+  token?: string;
+}): Promise<{ perSecond: number; total: number }> {
   const result = await autocannon({
-    url,
-    connections: 32,
-    duration: seconds,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    url: p.url,
+    connections: p.connections,
+    duration: p.seconds,
+    headers: p.token ? { authorization: `Bearer ${p.token}` } : {},
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx and ${result.errors} errors under load`);
+    throw new Error(`${p.url}: ${result.non2xx} non-2xx and ${result.errors} errors under load`);
   }
-  return result.requests.average;
+  return { perSecond: result.requests.average, total: result.requests.total };
+}
+
+async function requestsPerSecond(url: string, seconds: number, token?: string): Promise<number> {
+  return (await loadUrl({ url, seconds, connections: 32, ...(token ? { token } : {}) })).perSecond;
 }
 
 export async function runGuardLoad(p: {

@@ -1,11 +1,11 @@
 // The HTTP floor of this machine: a bare node:http server answering a constant JSON body, in its
-// own process, against the auth-api's cheapest route (GET /health/live, one process), under the
+// own process, against the auth-api's cheapest route (GET /health/live), under the
 // same load generator. What the framework, middleware and logging cost per request, before any
 // sign-in work.
-import autocannon from "autocannon";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { measureCpuShare } from "./cpu-by-process.js";
+import { loadUrl } from "./guard-load.js";
 
 export interface HttpBaseline {
   barePerSecond: number;
@@ -16,12 +16,7 @@ export interface HttpBaseline {
 
 const SERVER = fileURLToPath(new URL("./bare-http-server.mjs", import.meta.url));
 
-async function load(url: string, seconds: number) {
-  const result = await autocannon({ url, connections: 16, duration: seconds });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { perSecond: result.requests.average, total: result.requests.total };
-}
+const load = (url: string, seconds: number) => loadUrl({ url, seconds, connections: 16 });
 
 /** CPU per request counted in the server's processes only (not the load generator). */
 async function measure(url: string, seconds: number, group: "other" | "auth-api") {
