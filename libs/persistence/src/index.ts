@@ -31,3 +31,4 @@ export * from "./repositories/read-indexed-access.js";
 export * from "./testing/create-test-data-source.js";
 export * from "./transactions/after-commit.js";
 export * from "./queries/prepared-statement.js";
+export * from "./queries/statement-batcher.js";
