@@ -2,7 +2,7 @@ import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
   afterCommit,
-  runPrepared,
+  type StatementBatcher,
   GrantEntity,
   type GrantMethod,
   RefreshTokenEntity,
@@ -20,7 +20,7 @@ import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js"
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
 import { readNonceRefusal } from "./nonce-refusal.js";
-import { RECORD_LOGIN } from "./record-login.sql.js";
+import { createLoginRecorder, type LoginRecord } from "./record-login.sql.js";
 
 /** Who is asking, for grant and audit records. */
 export interface RequestContext {
@@ -121,7 +121,12 @@ export class SessionService {
     private readonly keys: SigningKeysService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.loginRecorder = createLoginRecorder(dataSource);
+  }
+
+  /** Writes logins, several per statement under load (group commit). */
+  private readonly loginRecorder: StatementBatcher<LoginRecord, boolean>;
 
   /** The live session `id`, or undefined when it is unknown, revoked or past its absolute limit. */
   async findActive(id: string, now: Date): Promise<SessionEntity | undefined> {
@@ -147,37 +152,31 @@ export class SessionService {
     const idleExpiresAt = addSeconds(p.now, lifetimes.refreshIdle);
     const access = this.signAccess({ subject: p.subject, sessionId, scopes: p.grantedScopes, now: p.now });
 
-    const roles = p.access.roles.map(({ id, name, scopes }) => ({ id, name, scopes }));
-    const [recorded] = await runPrepared<{ created: number }>(this.dataSource, RECORD_LOGIN, [
-      p.nonce,
-      p.now,
+    const recorded = await this.loginRecorder.run({
+      nonce: p.nonce,
+      now: p.now,
       sessionId,
-      p.subject,
-      p.address,
-      p.chainId,
-      p.walletKind,
-      p.grantedScopes,
-      p.requestedScopes ?? null,
+      subject: p.subject,
+      address: p.address,
+      chainId: p.chainId,
+      walletKind: p.walletKind,
+      grantedScopes: p.grantedScopes,
+      requestedScopes: p.requestedScopes ?? null,
       idleExpiresAt,
       absoluteExpiresAt,
-      p.context.clientAddress,
-      p.context.userAgent,
-      p.login?.message ?? null,
-      p.login?.signature ?? null,
-      refresh.hash,
-      JSON.stringify(roles),
-      p.access.block.number.toString(),
-      p.access.block.hash,
-      new Date(access.claims.exp * 1000),
-      p.context.requestId,
-      JSON.stringify({
-        sessionId,
-        walletKind: p.walletKind,
-        scopes: p.grantedScopes,
-        block: blockOf(p.access),
-      }),
-    ]);
-    if (recorded?.created !== 1) {
+      clientAddress: p.context.clientAddress,
+      userAgent: p.context.userAgent,
+      loginMessage: p.login?.message ?? null,
+      loginSignature: p.login?.signature ?? null,
+      refreshTokenHash: refresh.hash,
+      roles: p.access.roles.map(({ id, name, scopes }) => ({ id, name, scopes })),
+      blockNumber: p.access.block.number,
+      blockHash: p.access.block.hash,
+      grantExpiresAt: new Date(access.claims.exp * 1000),
+      requestId: p.context.requestId,
+      auditData: { sessionId, walletKind: p.walletKind, scopes: p.grantedScopes, block: blockOf(p.access) },
+    });
+    if (!recorded) {
       // Only now, on the failure path, ask why (unknown, used, expired or another challenge's).
       throw (
         (await readNonceRefusal(this.dataSource, p)) ??
