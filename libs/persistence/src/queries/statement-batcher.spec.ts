@@ -69,7 +69,7 @@ describe("createStatementBatcher", () => {
   });
 
   it("splits at maxBatchSize", async () => {
-    const { batcher, statements, finishAll } = recordingBatcher({ maxBatchSize: 3 });
+    const { batcher, statements, finishAll } = recordingBatcher({ maxBatchSize: 3, maxInFlight: 2 });
     const outputs = Promise.all([1, 2, 3, 4, 5].map((n) => batcher.run(n)));
     await nextTurn();
     expect(statements.map((s) => s.inputs)).toEqual([

@@ -11,7 +11,7 @@ export interface StatementBatcherOptions<Input, Output> {
   runOne(input: Input): Promise<Output>;
   /** Inputs per statement (default 64). */
   maxBatchSize?: number;
-  /** Statements of this batcher running at once (default 2); further inputs wait and join a batch. */
+  /** Statements of this batcher running at once (default 1); further inputs wait and join a batch. */
   maxInFlight?: number;
 }
 
@@ -30,7 +30,7 @@ export interface StatementBatcher<Input, Output> {
 export function createStatementBatcher<Input, Output>(
   options: StatementBatcherOptions<Input, Output>,
 ): StatementBatcher<Input, Output> {
-  const maxInFlight = options.maxInFlight ?? 2;
+  const maxInFlight = options.maxInFlight ?? 1;
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   const pump = () => {
