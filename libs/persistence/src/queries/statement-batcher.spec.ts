@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { runInNewContext } from "node:vm";
 import { createStatementBatcher, type StatementBatcherOptions } from "./statement-batcher.js";
 
 /** A batcher over "statements" the test finishes by hand, recording what each one received. */
@@ -112,6 +113,26 @@ describe("createStatementBatcher", () => {
       { status: "rejected", reason: new Error("check constraint violated") },
       { status: "fulfilled", value: 30 },
     ]);
+  });
+
+  it("rejects each caller with the very error the driver threw, even one from another realm (its code kept)", async () => {
+    // A driver error made outside this VM context is not `instanceof Error` here (as under Jest).
+    const foreign = runInNewContext(
+      `Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })`,
+    );
+    expect(foreign instanceof Error).toBe(false);
+    const batcher = createStatementBatcher<number, number>({
+      runBatch: async () => {
+        throw foreign;
+      },
+      runOne: async () => {
+        throw foreign;
+      },
+    });
+    const outcomes = await Promise.allSettled([batcher.run(1), batcher.run(2), batcher.run(3)]);
+    for (const outcome of outcomes)
+      expect(outcome).toEqual({ status: "rejected", reason: expect.anything() });
+    for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBe(foreign);
   });
 
   it("treats a batch that returned the wrong number of outputs as failed", async () => {

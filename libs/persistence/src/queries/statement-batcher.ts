@@ -40,7 +40,9 @@ export function createStatementBatcher<Input, Output>(
       setImmediate(waiting.shift()!);
     }
   };
-  const loader = new DataLoader<Input, Output>(
+  // Outcomes, not Error values: DataLoader tells failures by `instanceof Error`, which a driver's
+  // error from another realm (a VM context, as under Jest) fails; each caller gets the very error.
+  const loader = new DataLoader<Input, Outcome<Output>>(
     async (inputs) => {
       try {
         return await runInputs(options, inputs);
@@ -58,26 +60,39 @@ export function createStatementBatcher<Input, Output>(
       },
     },
   );
-  return { run: (input) => loader.load(input) };
+  return {
+    run: async (input) => {
+      const outcome = await loader.load(input);
+      if (outcome.ok) return outcome.value;
+      throw outcome.error;
+    },
+  };
 }
+
+type Outcome<Output> = { ok: true; value: Output } | { ok: false; error: unknown };
 
 async function runInputs<Input, Output>(
   options: StatementBatcherOptions<Input, Output>,
   inputs: readonly Input[],
-): Promise<(Output | Error)[]> {
+): Promise<Outcome<Output>[]> {
   if (inputs.length > 1) {
     try {
       const outputs = await options.runBatch(inputs);
       if (outputs.length !== inputs.length)
         throw new Error(`a batch of ${inputs.length} returned ${outputs.length} outputs`);
-      return [...outputs];
+      return outputs.map((output) =>
+        output instanceof Error ? { ok: false, error: output } : { ok: true, value: output },
+      );
     } catch {
       // The statement failed as a whole: run each input alone, so that one bad input fails alone.
     }
   }
-  return Promise.all(inputs.map((input) => options.runOne(input).catch(asError)));
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  return Promise.all(
+    inputs.map((input) =>
+      options.runOne(input).then(
+        (value): Outcome<Output> => ({ ok: true, value }),
+        (error: unknown): Outcome<Output> => ({ ok: false, error }),
+      ),
+    ),
+  );
 }
