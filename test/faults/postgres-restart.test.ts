@@ -6,6 +6,7 @@ import { type LoginLoad, startLoginLoad, waitForTokens } from "./support/login-l
 import { postgresBinariesInstalled } from "./support/own-postgres.js";
 import { type SigilOnOwnPostgres, startSigilOnOwnPostgres } from "./support/sigil-on-own-postgres.js";
 import { listen, tokenClaims } from "./support/instances.js";
+import { basic } from "../e2e/support/http.js";
 
 const withPostgresBinaries = postgresBinariesInstalled ? describe : describe.skip;
 
@@ -26,7 +27,7 @@ withPostgresBinaries(title, () => {
     await env?.close();
   });
 
-  it("G2: every token a client received has its grant row; while down: 503 database_unavailable; recovers by itself", async () => {
+  it("G2: every token a client received has its grant row; while down: 503 database_unavailable, introspection included; recovers by itself", async () => {
     const load: LoginLoad = startLoginLoad({ url, workers: 4, refresh: true });
     try {
       await waitForTokens(load, 12, 30_000);
@@ -37,6 +38,15 @@ withPostgresBinaries(title, () => {
       expect(ready.status).toBe(503);
       const downRefusals = load.refusals.filter((r) => r.at >= crashedAt).length;
       expect(downRefusals).toBeGreaterThan(0);
+      // Introspection needs the database to know a session is live: while it is down the answer
+      // is 503, never {active: false}, which a resource server would take as "revoked".
+      const introspection = await fetch(`${url}/oauth/introspect`, {
+        method: "POST",
+        headers: { ...basic(), "content-type": "application/json" },
+        body: JSON.stringify({ token: load.tokens[0]!.accessToken }),
+      });
+      expect(introspection.status).toBe(503);
+      expect(await introspection.json()).toMatchObject({ error: "database_unavailable" });
 
       await env.postgres.start();
       // No restart, no operator: the pool reconnects on its own and sign-ins flow again.
