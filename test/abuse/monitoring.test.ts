@@ -225,6 +225,36 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     await request(server).get("/v1/me").set("Authorization", `Bearer ${fifth.access_token}`).expect(200);
   });
 
+  it("sigil_db_write_batch_size counts every nonce and login row once, in batches", async () => {
+    const server = app.getHttpServer();
+    const batches = async () => {
+      const text = (await request(server).get("/metrics").expect(200)).text;
+      const read = (series: string, statement: string) =>
+        Number(
+          new RegExp(`^sigil_db_write_batch_size_${series}\\{statement="${statement}"\\} (\\d+)$`, "m").exec(
+            text,
+          )?.[1] ?? 0,
+        );
+      return {
+        loginRows: read("sum", "login"),
+        loginStatements: read("count", "login"),
+        nonceRows: read("sum", "nonce"),
+        nonceStatements: read("count", "nonce"),
+      };
+    };
+    const before = await batches();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => signIn({ app, account: devAccount(DevAccountIndex.viewer) })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(6).fill(200));
+    const after = await batches();
+    expect(after.loginRows - before.loginRows).toBe(6);
+    expect(after.nonceRows - before.nonceRows).toBe(6);
+    expect(after.loginStatements - before.loginStatements).toBeGreaterThanOrEqual(1);
+    expect(after.loginStatements - before.loginStatements).toBeLessThanOrEqual(6);
+    expect(after.nonceStatements - before.nonceStatements).toBeGreaterThanOrEqual(1);
+  });
+
   it("with SIGIL_METRICS_TOKEN set, /metrics answers only a scraper sending it as a Bearer token", async () => {
     const token = "scrape-".padEnd(40, "x");
     const guarded = await sigil.createInstance({ SIGIL_METRICS_TOKEN: token });

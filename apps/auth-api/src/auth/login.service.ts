@@ -16,6 +16,7 @@ import { createStatementBatcher, runPrepared, type StatementBatcher } from "@sig
 import { DataSource } from "typeorm";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "../config/app-config.js";
+import { MetricsService } from "../metrics/metrics.service.js";
 import { readNonceRefusal } from "../sessions/nonce-refusal.js";
 import { type RequestContext, SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
@@ -46,8 +47,12 @@ const INSERT_NONCES = {
 } as const;
 
 /** Stores nonces, several per statement under load (group commit, as logins are recorded). */
-function createNonceWriter(dataSource: DataSource): StatementBatcher<NonceRow, void> {
+function createNonceWriter(
+  dataSource: DataSource,
+  onBatch: (size: number) => void,
+): StatementBatcher<NonceRow, void> {
   return createStatementBatcher<NonceRow, void>({
+    onBatch,
     runOne: async (n) => {
       await runPrepared(dataSource, INSERT_NONCE, [
         n.nonce,
@@ -89,8 +94,11 @@ export class LoginService {
     private readonly config: AppConfig,
     private readonly access: AccessReaderService,
     private readonly sessions: SessionService,
+    metrics: MetricsService,
   ) {
-    this.nonces = createNonceWriter(dataSource);
+    this.nonces = createNonceWriter(dataSource, (size) =>
+      metrics.writeBatchSize.observe({ statement: "nonce" }, size),
+    );
   }
 
   private readonly nonces: StatementBatcher<NonceRow, void>;

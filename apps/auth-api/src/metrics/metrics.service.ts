@@ -37,6 +37,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Rows per statement of the sign-in's batched writes (group commit): how much load shares a commit. */
+  readonly writeBatchSize = new Histogram<"statement">({
+    name: "sigil_db_write_batch_size",
+    help: "Rows written per statement by the batched sign-in writes (statement: login, nonce)",
+    labelNames: ["statement"],
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
   /** Successful refresh-token rotations. */
   readonly tokensRefreshed = new Counter<never>({
     name: "sigil_tokens_refreshed_total",

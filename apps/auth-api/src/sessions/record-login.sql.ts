@@ -125,8 +125,12 @@ SELECT session_id AS id FROM created`,
  * Settles with true when the login's nonce was consumed and everything written, false when the
  * nonce could not be consumed (nothing written for it).
  */
-export function createLoginRecorder(dataSource: DataSource): StatementBatcher<LoginRecord, boolean> {
+export function createLoginRecorder(
+  dataSource: DataSource,
+  onBatch?: (size: number) => void,
+): StatementBatcher<LoginRecord, boolean> {
   return createStatementBatcher<LoginRecord, boolean>({
+    ...(onBatch ? { onBatch } : {}),
     runOne: (record) => recordLogin(dataSource, record),
     runBatch: (records) => recordLogins(dataSource, records),
   });

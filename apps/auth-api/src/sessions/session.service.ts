@@ -122,7 +122,9 @@ export class SessionService {
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {
-    this.loginRecorder = createLoginRecorder(dataSource);
+    this.loginRecorder = createLoginRecorder(dataSource, (size) =>
+      metrics.writeBatchSize.observe({ statement: "login" }, size),
+    );
   }
 
   /** Writes logins, several per statement under load (group commit). */

@@ -69,14 +69,20 @@ describe("createStatementBatcher", () => {
     expect(await Promise.all([first, ...later])).toEqual([10, 20, 30, 40]);
   });
 
-  it("splits at maxBatchSize", async () => {
-    const { batcher, statements, finishAll } = recordingBatcher({ maxBatchSize: 3, maxInFlight: 2 });
+  it("splits at maxBatchSize, and tells onBatch each batch's size", async () => {
+    const sizes: number[] = [];
+    const { batcher, statements, finishAll } = recordingBatcher({
+      maxBatchSize: 3,
+      maxInFlight: 2,
+      onBatch: (size) => sizes.push(size),
+    });
     const outputs = Promise.all([1, 2, 3, 4, 5].map((n) => batcher.run(n)));
     await nextTurn();
     expect(statements.map((s) => s.inputs)).toEqual([
       [1, 2, 3],
       [4, 5],
     ]);
+    expect(sizes).toEqual([3, 2]);
     await finishAll();
     expect(await outputs).toEqual([10, 20, 30, 40, 50]);
   });

@@ -13,6 +13,8 @@ export interface StatementBatcherOptions<Input, Output> {
   maxBatchSize?: number;
   /** Statements of this batcher running at once (default 1); further inputs wait and join a batch. */
   maxInFlight?: number;
+  /** Told the size of every batch as it starts (for a metric). */
+  onBatch?: (size: number) => void;
 }
 
 export interface StatementBatcher<Input, Output> {
@@ -44,6 +46,7 @@ export function createStatementBatcher<Input, Output>(
   // error from another realm (a VM context, as under Jest) fails; each caller gets the very error.
   const loader = new DataLoader<Input, Outcome<Output>>(
     async (inputs) => {
+      options.onBatch?.(inputs.length);
       try {
         return await runInputs(options, inputs);
       } finally {
