@@ -12,7 +12,7 @@ import {
 } from "@sigil/siwe";
 import { randomBytes } from "node:crypto";
 import { getAddress, type Hex, isAddress } from "viem";
-import { createStatementBatcher, runPrepared, type StatementBatcher } from "@sigil/persistence";
+import type { StatementBatcher } from "@sigil/persistence";
 import { DataSource } from "typeorm";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "../config/app-config.js";
@@ -20,63 +20,8 @@ import { MetricsService } from "../metrics/metrics.service.js";
 import { readNonceRefusal } from "../sessions/nonce-refusal.js";
 import { type RequestContext, SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
+import { createNonceWriter, type NonceRow } from "./insert-nonce.sql.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
-
-interface NonceRow {
-  nonce: string;
-  address: string | null;
-  chainId: number | null;
-  requestedScopes: string[] | null;
-  issuedAt: Date;
-  expiresAt: Date;
-}
-
-const INSERT_NONCE = {
-  name: "sigil_insert_nonce_v1",
-  text: `INSERT INTO nonces (nonce, address, chain_id, requested_scopes, issued_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-} as const;
-
-/** Several nonces per statement under load: `$1` is a JSON array of rows. */
-const INSERT_NONCES = {
-  name: "sigil_insert_nonces_v1",
-  text: `INSERT INTO nonces (nonce, address, chain_id, requested_scopes, issued_at, expires_at)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS n(nonce text, address text, chain_id integer,
-                                                           requested_scopes text[], issued_at timestamptz,
-                                                           expires_at timestamptz)`,
-} as const;
-
-/** Stores nonces, several per statement under load (group commit, as logins are recorded). */
-function createNonceWriter(
-  dataSource: DataSource,
-  onBatch: (size: number) => void,
-): StatementBatcher<NonceRow, void> {
-  return createStatementBatcher<NonceRow, void>({
-    onBatch,
-    runOne: async (n) => {
-      await runPrepared(dataSource, INSERT_NONCE, [
-        n.nonce,
-        n.address,
-        n.chainId,
-        n.requestedScopes,
-        n.issuedAt,
-        n.expiresAt,
-      ]);
-    },
-    runBatch: async (rows) => {
-      const json = rows.map((n) => ({
-        nonce: n.nonce,
-        address: n.address,
-        chain_id: n.chainId,
-        requested_scopes: n.requestedScopes,
-        issued_at: n.issuedAt.toISOString(),
-        expires_at: n.expiresAt.toISOString(),
-      }));
-      await runPrepared(dataSource, INSERT_NONCES, [JSON.stringify(json)]);
-      return rows.map(() => undefined);
-    },
-  });
-}
 
 /** Statement of server-prepared challenges; the scopes follow under Resources. */
 const CHALLENGE_STATEMENT = "Sign in to Sigil. The scopes you grant are listed under Resources.";
