@@ -30,7 +30,7 @@ export const INSERT_NONCES = {
 /** Stores nonces, several per statement under load (group commit, as logins are recorded). */
 export function createNonceWriter(
   dataSource: DataSource,
-  onBatch: (size: number) => void,
+  onBatch?: (size: number) => void,
 ): StatementBatcher<NonceRow, void> {
   return createStatementBatcher<NonceRow, void>({
     onBatch,
