@@ -34,6 +34,13 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     await sigil?.close();
   });
 
+  const scrape = async () => (await request(app.getHttpServer()).get("/metrics").expect(200)).text;
+  /** The value of one series (`name{labels}` exactly as exposed) in a scrape; 0 when absent. */
+  const sample = (text: string, series: string) => {
+    const line = text.split("\n").find((candidate) => candidate.startsWith(`${series} `));
+    return Number(line?.slice(series.length + 1) ?? 0);
+  };
+
   it("I1: failed sign-ins are typed security events: audited with request id, counted, and a burst alerts", async () => {
     const trader = devAccount(DevAccountIndex.trader);
     const challenge = await request(app.getHttpServer())
@@ -155,9 +162,7 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     const server = app.getHttpServer();
     const viewer = devAccount(DevAccountIndex.viewer);
     const revoked = async (reason: string) => {
-      const text = (await request(server).get("/metrics").expect(200)).text;
-      const match = new RegExp(`^sigil_tokens_revoked_total\\{reason="${reason}"\\} (\\d+)$`, "m").exec(text);
-      return Number(match?.[1] ?? 0);
+      return sample(await scrape(), `sigil_tokens_revoked_total{reason="${reason}"}`);
     };
     const session = async () => {
       const response = await signIn({ app, account: viewer });
@@ -226,20 +231,13 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
   });
 
   it("sigil_db_write_batch_size counts every nonce and login row once, in batches", async () => {
-    const server = app.getHttpServer();
     const batches = async () => {
-      const text = (await request(server).get("/metrics").expect(200)).text;
-      const read = (series: string, statement: string) =>
-        Number(
-          new RegExp(`^sigil_db_write_batch_size_${series}\\{statement="${statement}"\\} (\\d+)$`, "m").exec(
-            text,
-          )?.[1] ?? 0,
-        );
+      const text = await scrape();
       return {
-        loginRows: read("sum", "login"),
-        loginStatements: read("count", "login"),
-        nonceRows: read("sum", "nonce"),
-        nonceStatements: read("count", "nonce"),
+        loginRows: sample(text, 'sigil_db_write_batch_size_sum{statement="login"}'),
+        loginStatements: sample(text, 'sigil_db_write_batch_size_count{statement="login"}'),
+        nonceRows: sample(text, 'sigil_db_write_batch_size_sum{statement="nonce"}'),
+        nonceStatements: sample(text, 'sigil_db_write_batch_size_count{statement="nonce"}'),
       };
     };
     const before = await batches();
