@@ -19,7 +19,11 @@ export default {
       "@swc/jest",
       { jsc: { ...jsc, baseUrl: undefined, paths: undefined }, module, sourceMaps: "inline" },
     ],
+    // @fastify/static (Swagger UI on Fastify) require()s the ESM-only content-disposition 3. Node
+    // ≥ 20.19 loads it natively, Jest's module registry cannot: compile that one package to CommonJS.
+    "/node_modules/content-disposition/.+\\.js$": ["@swc/jest", { module: { type: "commonjs" } }],
   },
+  transformIgnorePatterns: ["/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)"],
   testMatch: ["<rootDir>/{apps,libs}/**/*.spec.ts", "<rootDir>/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   globalSetup: "<rootDir>/test/global-setup.js",

@@ -55,18 +55,30 @@ function nestRoutes(app: INestApplication): Route[] {
   return routes.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
 }
 
-/** What the HTTP server actually answers: the routes in Express's router. */
-function expressRoutes(app: INestApplication): string[] {
-  const express = app.getHttpAdapter().getInstance() as {
-    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
-  };
-  return express.router.stack.flatMap((layer) =>
-    layer.route ? Object.keys(layer.route.methods).map((method) => `${method} ${layer.route!.path}`) : [],
-  );
+/**
+ * What the HTTP server actually answers: Fastify's route tree (`printRoutes`, one node per line,
+ * four columns per level), flattened to `method path`. HEAD is Fastify's automatic twin of GET.
+ */
+function servedRoutes(app: INestApplication): string[] {
+  const fastify = app.getHttpAdapter().getInstance() as { printRoutes(options: object): string };
+  const parents: string[] = [];
+  const routes: string[] = [];
+  for (const line of fastify.printRoutes({ commonPrefix: false }).split("\n")) {
+    const node = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!node) continue;
+    const depth = node[1]!.length / 4;
+    const path = (parents[depth - 1] ?? "") + node[2]!;
+    parents[depth] = path;
+    const methods = (node[3] ?? "").split(", ").filter(Boolean);
+    for (const method of methods) {
+      if (method !== "HEAD" || !methods.includes("GET")) routes.push(`${method.toLowerCase()} ${path}`);
+    }
+  }
+  return routes;
 }
 
-/** Served by Swagger for documentation, outside Nest's controllers (and so outside the guard). */
-const DOCUMENTATION_ROUTE = /^get \/(openapi\.json|docs-yaml|docs(\/.*)?)$/;
+/** Served by Swagger (and @fastify/static for its UI) for documentation, outside Nest's controllers (and so outside the guard). */
+const DOCUMENTATION_ROUTE = /^get \/(openapi\.json|docs-yaml|docs(\/.*|\*)?)$/;
 
 describe("access control over HTTP", () => {
   let sigil: SigilTestEnvironment;
@@ -88,7 +100,7 @@ describe("access control over HTTP", () => {
         expect(["public", "bearer", "client", "proof", "scrape"]).toContain(policy!.kind);
 
       const declared = new Set(routes.map((route) => `${route.method} ${route.path}`));
-      const served = expressRoutes(sigil.app);
+      const served = servedRoutes(sigil.app);
       const undeclared = served.filter((route) => !declared.has(route) && !DOCUMENTATION_ROUTE.test(route));
       expect(undeclared).toEqual([]);
       expect(served.filter((route) => declared.has(route)).sort()).toEqual([...declared].sort());

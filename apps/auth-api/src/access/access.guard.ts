@@ -7,7 +7,7 @@ import {
   UnauthorizedError,
 } from "@sigil/core";
 import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
-import type { Request } from "express";
+import { header, type HttpRequest, pathOf } from "../http/http-types.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiKeysService } from "../api-keys/api-keys.service.js";
 import { AppConfig } from "../config/app-config.js";
@@ -41,8 +41,8 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    const request = context.switchToHttp().getRequest<Request>();
-    if (!policy) throw new Error(`route ${request.method} ${request.path} declares no access policy`);
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    if (!policy) throw new Error(`route ${request.method} ${pathOf(request)} declares no access policy`);
     if (policy.kind === "public") return true;
     if (policy.kind === "scrape") {
       this.authenticateScraper(request);
@@ -99,9 +99,9 @@ export class AccessGuard implements CanActivate {
   }
 
   /** The metrics scrape token (Bearer), compared by SHA-256 in constant time; none configured = open. */
-  private authenticateScraper(request: Request): void {
+  private authenticateScraper(request: HttpRequest): void {
     if (!this.scrapeTokenDigest) return;
-    const presented = /^Bearer (\S+)$/.exec(request.header("authorization") ?? "")?.[1];
+    const presented = /^Bearer (\S+)$/.exec(header(request, "authorization") ?? "")?.[1];
     if (presented === undefined || !timingSafeEqual(sha256(presented), this.scrapeTokenDigest))
       throw new UnauthorizedError(
         "GET /metrics needs the scrape token (SIGIL_METRICS_TOKEN) as a Bearer token",
@@ -109,9 +109,9 @@ export class AccessGuard implements CanActivate {
   }
 
   /** HTTP Basic client credentials (RFC 6749 §2.3.1), compared by SHA-256 in constant time (H3). */
-  private authenticateClient(request: Request): string {
-    const header = request.header("authorization") ?? "";
-    const match = /^Basic ([A-Za-z0-9+/=]{1,512})$/.exec(header);
+  private authenticateClient(request: HttpRequest): string {
+    const authorization = header(request, "authorization") ?? "";
+    const match = /^Basic ([A-Za-z0-9+/=]{1,512})$/.exec(authorization);
     const decoded = match ? Buffer.from(match[1]!, "base64").toString("utf8") : "";
     const colon = decoded.indexOf(":");
     const id = safeDecode(decoded.slice(0, Math.max(colon, 0)));
@@ -143,12 +143,13 @@ function safeDecode(value: string): string {
 }
 
 /** The Bearer or DPoP token of the Authorization header; tokens in URLs are refused (B11). */
-function accessToken(request: Request): { token: string; scheme: "bearer" | "dpop" } {
-  if ("access_token" in request.query) {
+function accessToken(request: HttpRequest): { token: string; scheme: "bearer" | "dpop" } {
+  if ("access_token" in (request.query as object)) {
     throw new UnauthorizedError("tokens are accepted only in the Authorization header, never in the URL");
   }
-  const header = request.header("authorization");
-  const match = header === undefined ? null : /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  const authorization = header(request, "authorization");
+  const match =
+    authorization === undefined ? null : /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization);
   if (!match) throw new UnauthorizedError("a Bearer access token is required");
   return { token: match[2]!, scheme: match[1] === "DPoP" ? "dpop" : "bearer" };
 }

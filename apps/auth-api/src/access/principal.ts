@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from "@nestjs/common";
-import type { ApiKeyEntity, SessionEntity } from "@sigil/persistence";
-import type { AccessTokenClaims, VerifiedDpopProof } from "@sigil/sessions";
-import type { Request } from "express";
+import type { SessionEntity } from "@sigil/persistence";
+import type { AccessTokenClaims } from "@sigil/sessions";
+import type { HttpRequest } from "../http/http-types.js";
 
 /** The caller of a Bearer route: verified claims and the live session they belong to. */
 export interface Principal {
@@ -17,20 +17,10 @@ export interface ResourceClientPrincipal {
   clientId: string;
 }
 
-declare module "express" {
-  interface Request {
-    principal?: Principal;
-    resourceClient?: ResourceClientPrincipal;
-    /** `proof` routes (bots): the verified DPoP proof, or the API key that signed the request. */
-    dpopProof?: VerifiedDpopProof;
-    apiKey?: ApiKeyEntity;
-  }
-}
-
 /** Injects the {@link Principal} of a Bearer route. */
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {
-    const principal = context.switchToHttp().getRequest<Request>().principal;
+    const principal = context.switchToHttp().getRequest<HttpRequest>().principal;
     if (!principal) throw new Error("CurrentPrincipal used on a route without a Bearer policy");
     return principal;
   },

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from "@nestjs/common";
 import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
 import { ApiKeyTokenRequest, CreateApiKeyRequest, RotateApiKeyRequest } from "./api-keys.dto.js";
@@ -21,7 +21,7 @@ export class ApiKeysController {
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateApiKeyRequest,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
   ) {
     return this.keys.create({ principal, body, requestId: request.id ?? "", now: new Date() });
   }
@@ -43,7 +43,7 @@ export class ApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Param("id") id: string,
     @Body() body: RotateApiKeyRequest,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
   ) {
     return this.keys.rotate({
       principal,
@@ -59,7 +59,11 @@ export class ApiKeysController {
   @Authenticated()
   @ApiBearerAuth()
   @HttpCode(204)
-  async revoke(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param("id") id: string,
+    @Req() request: HttpRequest,
+  ) {
     await this.keys.revoke({ owner: principal.claims.sub, id, requestId: request.id ?? "", now: new Date() });
   }
 
@@ -68,7 +72,7 @@ export class ApiKeysController {
   @ProofAuthenticated("signed_request")
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
-  token(@Body() body: ApiKeyTokenRequest, @Req() request: Request) {
+  token(@Body() body: ApiKeyTokenRequest, @Req() request: HttpRequest) {
     return this.keys.issueToken({ request, scope: body.scope, now: new Date() });
   }
 }

@@ -9,7 +9,7 @@ import {
 } from "@sigil/core";
 import { ApiKeyEntity, SessionEntity } from "@sigil/persistence";
 import { type ApiKeyVerifier, ed25519PublicKey, SecretBox, verifySignedRequest } from "@sigil/sessions";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
 import { getAddress } from "viem";
@@ -154,13 +154,13 @@ export class ApiKeysService implements OnModuleInit {
    * Verifies a signed request (A10) and returns the live key that signed it, after its client
    * address and per-key limit checks.
    */
-  async authenticate(request: Request, now: Date): Promise<ApiKeyEntity> {
+  async authenticate(request: HttpRequest, now: Date): Promise<ApiKeyEntity> {
     let row: ApiKeyEntity | undefined;
     await verifySignedRequest({
       headers: request.headers,
       method: request.method,
-      target: request.originalUrl ?? request.url,
-      body: (request as Request & { rawBody?: Buffer }).rawBody ?? new Uint8Array(),
+      target: request.url,
+      body: request.rawBody ?? new Uint8Array(),
       now,
       windowSeconds: this.config.bots.signedRequestWindowSeconds,
       resolveKey: async (keyId) => {
@@ -180,7 +180,7 @@ export class ApiKeysService implements OnModuleInit {
 
   /** A Bearer token for the owner, acting `apikey:<id>`, scopes ⊆ key ∩ the owner's on-chain scopes now. */
   async issueToken(p: {
-    request: Request;
+    request: HttpRequest;
     scope: string[] | undefined;
     now: Date;
   }): Promise<BotTokenResponse> {

@@ -11,7 +11,7 @@ import {
 } from "@nestjs/common";
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from "@nestjs/swagger";
 import { normalizeScopes } from "@sigil/core";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { Authenticated, Public } from "../access/route-policy.js";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { requestContext } from "../http/request-context.js";
@@ -70,7 +70,7 @@ export class AuthController {
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
   @ApiOkResponse({ type: TokenResponseDto })
-  signIn(@Body() body: LoginRequest, @Req() request: Request): Promise<TokenResponse> {
+  signIn(@Body() body: LoginRequest, @Req() request: HttpRequest): Promise<TokenResponse> {
     return this.login.login({
       message: body.message,
       signature: body.signature,
@@ -84,7 +84,7 @@ export class AuthController {
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
   @ApiOkResponse({ type: TokenResponseDto })
-  refresh(@Body() body: RefreshRequest, @Req() request: Request): Promise<TokenResponse> {
+  refresh(@Body() body: RefreshRequest, @Req() request: HttpRequest): Promise<TokenResponse> {
     return this.login.refresh({
       refreshToken: body.refresh_token,
       context: requestContext(request),
@@ -96,7 +96,7 @@ export class AuthController {
   @Authenticated()
   @HttpCode(204)
   @ApiBearerAuth()
-  async logout(@CurrentPrincipal() principal: Principal, @Req() request: Request): Promise<void> {
+  async logout(@CurrentPrincipal() principal: Principal, @Req() request: HttpRequest): Promise<void> {
     await this.sessions.revoke({
       sessionId: principal.session.id,
       reason: "logout",

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from "@nestjs/common";
 import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
 import { CreateDelegationRequest, DelegationTokenRequest } from "./delegations.dto.js";
@@ -20,7 +20,7 @@ export class DelegationsController {
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateDelegationRequest,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
   ) {
     return this.delegations.create({ principal, body, request, now: new Date() });
   }
@@ -44,7 +44,11 @@ export class DelegationsController {
   @Authenticated()
   @ApiBearerAuth()
   @HttpCode(204)
-  async revoke(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param("id") id: string,
+    @Req() request: HttpRequest,
+  ) {
     await this.delegations.revoke({
       owner: principal.claims.sub,
       id,
@@ -58,7 +62,7 @@ export class DelegationsController {
   @ProofAuthenticated("dpop")
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
-  token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: Request) {
+  token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: HttpRequest) {
     return this.delegations.issueToken({ id, scope: body.scope, request, now: new Date() });
   }
 }

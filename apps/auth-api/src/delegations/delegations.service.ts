@@ -17,7 +17,7 @@ import {
   publicJwkFor,
   publicJwkThumbprint,
 } from "@sigil/sessions";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { getAddress, type Hex } from "viem";
@@ -67,7 +67,7 @@ export class DelegationsService {
   ) {}
 
   /** Registers a delegation the owner signed (C4 narrowing, C6 recent sign-in). */
-  async create(p: { principal: Principal; body: CreateDelegationRequest; request: Request; now: Date }) {
+  async create(p: { principal: Principal; body: CreateDelegationRequest; request: HttpRequest; now: Date }) {
     const { principal, body, now } = p;
     assertRecentOwnerLogin({ principal, maxAgeSeconds: this.config.bots.stepUpMaxAgeSeconds, now });
     const { session } = principal;
@@ -192,7 +192,7 @@ export class DelegationsService {
   async issueToken(p: {
     id: string;
     scope: string[] | undefined;
-    request: Request;
+    request: HttpRequest;
     now: Date;
   }): Promise<BotTokenResponse> {
     const row = await this.find(p.id);

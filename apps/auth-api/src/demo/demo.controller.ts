@@ -1,6 +1,6 @@
 import { Controller, Get, Header, NotFoundException, Res } from "@nestjs/common";
 import { ApiTags } from "@nestjs/swagger";
-import type { Response } from "express";
+import type { HttpReply } from "../http/http-types.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Public } from "../access/route-policy.js";
@@ -20,27 +20,30 @@ export class DemoController {
 
   @Get()
   @Public()
-  page(@Res() response: Response): void {
+  page(@Res() response: HttpReply): void {
     const venue = this.config.demo.venueUrl ? ` ${new URL(this.config.demo.venueUrl).origin}` : "";
     // The page runs only its own script and talks only to Sigil and the venue.
-    response
-      .set(
+    void response
+      .header(
         "Content-Security-Policy",
         `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'${venue}; frame-ancestors 'none'; base-uri 'none'`,
       )
-      .set("Cache-Control", "no-store")
-      .type("html")
+      .header("Cache-Control", "no-store")
+      .type("text/html; charset=utf-8")
       .send(DEMO_PAGE_HTML);
   }
 
   @Get("demo/app.js")
   @Public()
-  async script(@Res() response: Response): Promise<void> {
+  async script(@Res() response: HttpReply): Promise<void> {
     const file = path.join(import.meta.dirname, DEMO_BUNDLE_FILE);
     const code = await readFile(file, "utf8").catch(() => {
       throw new NotFoundException("the demo bundle is not built: run npm run build");
     });
-    response.set("Cache-Control", "no-store").type("application/javascript").send(code);
+    void response
+      .header("Cache-Control", "no-store")
+      .type("application/javascript; charset=utf-8")
+      .send(code);
   }
 
   @Get("demo/config")

@@ -1,6 +1,6 @@
 import { Injectable } from "@nestjs/common";
 import { type VerifiedDpopProof, verifyDpopProof } from "@sigil/sessions";
-import type { Request } from "express";
+import { header, type HttpRequest, pathOf } from "../http/http-types.js";
 import { AppConfig } from "../config/app-config.js";
 import { ReplayStore } from "./replay-store.service.js";
 
@@ -17,12 +17,12 @@ export class DpopVerifier {
    * With `accessToken`, its `ath` must match; with `expectedJkt`, it must be signed by that key.
    */
   verify(
-    request: Request,
+    request: HttpRequest,
     p: { accessToken?: string; expectedJkt?: string; now: Date },
   ): Promise<VerifiedDpopProof> {
-    const path = (request.originalUrl ?? request.url).split("?")[0]!;
+    const path = pathOf(request);
     return verifyDpopProof({
-      proof: request.header("dpop"),
+      proof: header(request, "dpop"),
       method: request.method,
       url: `${this.config.issuer}${path}`,
       now: p.now,

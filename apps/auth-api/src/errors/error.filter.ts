@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from "@nestjs/common";
 import { isSigilError } from "@sigil/core";
-import type { Request, Response } from "express";
+import type { HttpReply, HttpRequest } from "../http/http-types.js";
 import { asDatabaseUnavailable } from "./database-connection-error.js";
 import { ERROR_STATUS, STATUS_CODE_NAMES } from "./error-status.js";
 
@@ -36,8 +36,8 @@ export class ErrorFilter implements ExceptionFilter {
     const exception =
       isSigilError(thrown) || thrown instanceof HttpException ? thrown : asDatabaseUnavailable(thrown);
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<HttpRequest>();
+    const response = http.getResponse<HttpReply>();
     const requestId = String(request.id ?? "");
     const { status, body } = this.describe(exception, requestId);
     if (status >= 500) {
@@ -46,10 +46,10 @@ export class ErrorFilter implements ExceptionFilter {
         exception instanceof Error ? exception.stack : String(exception),
       );
     }
-    if (response.headersSent) return;
+    if (response.sent) return;
     const challenge = WWW_AUTHENTICATE[body.error];
-    if (challenge) response.setHeader("WWW-Authenticate", challenge(exception));
-    response.status(status).json(body);
+    if (challenge) void response.header("WWW-Authenticate", challenge(exception));
+    void response.status(status).send(body);
   }
 
   private describe(exception: unknown, requestId: string): { status: number; body: ErrorBody } {
@@ -64,8 +64,9 @@ export class ErrorFilter implements ExceptionFilter {
       const message = status >= 500 ? "internal error" : safeMessage(exception);
       return { status, body: { error, message, requestId } };
     }
-    // Body-parser and other Express-level errors carry a status/statusCode and a `type`.
-    const status = (exception as { status?: unknown })?.status;
+    // Content-type parsing and other Fastify-level errors (bad JSON, body too large, unsupported
+    // media type) carry a `statusCode`.
+    const status = (exception as { statusCode?: unknown })?.statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
       return {
         status,

@@ -9,7 +9,7 @@ import {
 import { ChainClients, checkChain } from "@sigil/chain";
 import { isSigilError } from "@sigil/core";
 import { describeDatabase } from "@sigil/persistence";
-import type { Response } from "express";
+import type { HttpReply } from "../http/http-types.js";
 import { DataSource } from "typeorm";
 import { Public } from "../access/route-policy.js";
 import { RedisService } from "../rate-limit/redis.service.js";
@@ -36,7 +36,7 @@ export class HealthController {
   @HealthCheck()
   // Reads the database and every chain: the costliest public route.
   @RateLimitWeight(5)
-  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) response: HttpReply): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.database(),

@@ -1,11 +1,11 @@
-import type { Request } from "express";
+import { header, type HttpRequest } from "./http-types.js";
 import type { RequestContext } from "../sessions/session.service.js";
 
 /** Request id, client address and user agent of a request, as grants and audit events record them. */
-export function requestContext(request: Request): RequestContext {
+export function requestContext(request: HttpRequest): RequestContext {
   return {
     requestId: request.id ?? "",
     clientAddress: request.ip ?? null,
-    userAgent: request.header("user-agent")?.slice(0, 512) ?? null,
+    userAgent: header(request, "user-agent")?.slice(0, 512) ?? null,
   };
 }

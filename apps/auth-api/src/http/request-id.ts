@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { NextFunction, Request, Response } from "express";
+import type { IncomingMessage } from "node:http";
 
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
-declare module "express" {
-  interface Request {
-    /** Correlates logs, audit events and the error body of one request. */
-    id?: string;
-  }
-}
-
 /**
- * Express middleware: keeps a well-formed incoming `X-Request-Id` (a proxy's), otherwise makes one,
- * and echoes it in the response. Malformed ids are replaced so they cannot inject into logs.
+ * Fastify's `genReqId`: keeps a well-formed incoming `X-Request-Id` (a proxy's), otherwise makes one.
+ * Malformed ids are replaced so they cannot inject into logs. The id correlates logs, audit events
+ * and the error body of one request; an `onRequest` hook echoes it as `X-Request-Id`.
  */
-export function requestId(request: Request, response: Response, next: NextFunction): void {
-  const incoming = request.header("x-request-id");
-  request.id = incoming !== undefined && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
-  response.setHeader("X-Request-Id", request.id);
-  next();
+export function requestIdOf(request: IncomingMessage): string {
+  const incoming = request.headers["x-request-id"];
+  return typeof incoming === "string" && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
 }

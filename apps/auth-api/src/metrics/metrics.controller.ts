@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from "@nestjs/common";
 import { ApiOkResponse, ApiProduces, ApiTags } from "@nestjs/swagger";
-import type { Response } from "express";
+import type { HttpReply } from "../http/http-types.js";
 import { ScrapeAuthenticated } from "../access/route-policy.js";
 import { MetricsService } from "./metrics.service.js";
 
@@ -18,10 +18,10 @@ export class MetricsController {
   @Get()
   @ApiProduces("text/plain")
   @ApiOkResponse({ description: "Prometheus text exposition format" })
-  async scrape(@Res() response: Response): Promise<void> {
+  async scrape(@Res() response: HttpReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();
-    response.setHeader("Content-Type", contentType);
-    response.setHeader("Cache-Control", "no-store");
-    response.send(body);
+    response.header("Content-Type", contentType);
+    response.header("Cache-Control", "no-store");
+    void response.send(body);
   }
 }

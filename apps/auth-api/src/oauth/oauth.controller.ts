@@ -8,7 +8,7 @@ import {
   isRefreshTokenShape,
   verifyAccessToken,
 } from "@sigil/sessions";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { DataSource } from "typeorm";
 import { ClientAuthenticated, Public } from "../access/route-policy.js";
 import { AppConfig } from "../config/app-config.js";
@@ -34,7 +34,7 @@ export class OAuthController {
   @Post("revoke")
   @Public()
   @HttpCode(200)
-  async revoke(@Body() body: TokenRequest, @Req() request: Request): Promise<Record<string, never>> {
+  async revoke(@Body() body: TokenRequest, @Req() request: HttpRequest): Promise<Record<string, never>> {
     const sessionId = await this.sessionOf(body.token, { allowExpired: true });
     if (sessionId) {
       await this.sessions.revoke({

@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import type { Request, Response } from "express";
+import type { HttpReply, HttpRequest } from "../http/http-types.js";
 import { from, type Observable, switchMap } from "rxjs";
 import { RATE_LIMIT_WEIGHT } from "./rate-limit-weight.js";
 import { RateLimitService } from "./rate-limit.service.js";
@@ -19,8 +19,8 @@ export class ApiRateLimitInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.limits.enabled("api") || context.getType() !== "http") return next.handle();
-    const request = context.switchToHttp().getRequest<Request>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const response = context.switchToHttp().getResponse<HttpReply>();
     const weight =
       this.reflector.getAllAndOverride<number | undefined>(RATE_LIMIT_WEIGHT, [
         context.getHandler(),

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
-import type { Request, Response } from "express";
+import type { HttpReply, HttpRequest } from "../http/http-types.js";
 import { RateLimitService } from "./rate-limit.service.js";
 
 /** The address line of a SIWE message (line 2), for the per-address login limit. */
@@ -15,8 +15,8 @@ export class AuthRateLimitGuard implements CanActivate {
   constructor(private readonly limits: RateLimitService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const response = context.switchToHttp().getResponse<HttpReply>();
     const common = { response, requestId: request.id };
     await this.limits.check({ ...common, limit: "auth_ip", keyKind: "ip", key: request.ip ?? "unknown" });
     const body = request.body as { message?: unknown; address?: unknown } | undefined;

@@ -1,6 +1,6 @@
 import { Injectable } from "@nestjs/common";
 import { RateLimitedError } from "@sigil/core";
-import type { Response } from "express";
+import type { HttpReply } from "../http/http-types.js";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { AppConfig } from "../config/app-config.js";
 import { MetricsService } from "../metrics/metrics.service.js";
@@ -19,7 +19,7 @@ export interface LimitCheck {
   key: string;
   /** Route weight: points this request costs. */
   weight?: number;
-  response: Response;
+  response: HttpReply;
   requestId?: string;
 }
 
@@ -129,7 +129,7 @@ export class RateLimitService {
   private reject(check: LimitCheck, msBeforeNext: number, p: { banned: boolean }): never {
     const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
     this.metrics.rateLimitRejections.inc({ limiter: check.limit, key: p.banned ? "ban" : check.keyKind });
-    check.response.setHeader("Retry-After", String(retryAfterSeconds));
+    check.response.header("Retry-After", String(retryAfterSeconds));
     throw new RateLimitedError(
       p.banned
         ? "temporarily banned after repeated limit violations; retry later"
@@ -140,11 +140,11 @@ export class RateLimitService {
 }
 
 /** IETF RateLimit header fields; with several limits on one request, the tightest wins. */
-function setHeaders(response: Response, limit: number, state: RateLimiterRes): void {
+function setHeaders(response: HttpReply, limit: number, state: RateLimiterRes): void {
   const remaining = Math.max(0, limit - state.consumedPoints);
   const previous = Number(response.getHeader("RateLimit-Remaining") ?? Infinity);
   if (remaining > previous) return;
-  response.setHeader("RateLimit-Limit", String(limit));
-  response.setHeader("RateLimit-Remaining", String(remaining));
-  response.setHeader("RateLimit-Reset", String(Math.max(0, Math.ceil(state.msBeforeNext / 1000))));
+  response.header("RateLimit-Limit", String(limit));
+  response.header("RateLimit-Remaining", String(remaining));
+  response.header("RateLimit-Reset", String(Math.max(0, Math.ceil(state.msBeforeNext / 1000))));
 }

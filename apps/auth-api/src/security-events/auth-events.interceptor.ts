@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from "@nestjs/common";
 import { isSigilError } from "@sigil/core";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { catchError, from, type Observable, switchMap, tap, throwError } from "rxjs";
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { SecurityEventType } from "./security-event.js";
@@ -27,7 +27,7 @@ export class AuthEventsInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const action = context.getHandler().name;
     const body = (request.body ?? {}) as { message?: unknown; signature?: unknown };
     const signatureKind = signatureKindOf(body.signature);
@@ -66,7 +66,7 @@ export class AuthEventsInterceptor implements NestInterceptor {
   }
 
   private emit(
-    request: Request,
+    request: HttpRequest,
     type: SecurityEventType,
     reason: string,
     wallet: string | undefined,

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Req } from "@nestjs/common";
 import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
 import { NotFoundError } from "@sigil/core";
 import { GrantEntity, SessionEntity } from "@sigil/persistence";
-import type { Request } from "express";
+import type { HttpRequest } from "../http/http-types.js";
 import { DataSource, IsNull, MoreThan } from "typeorm";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated } from "../access/route-policy.js";
@@ -70,7 +70,11 @@ export class SessionsController {
   @Delete("sessions/:id")
   @Authenticated()
   @HttpCode(204)
-  async remove(@CurrentPrincipal() principal: Principal, @Param("id") id: string, @Req() request: Request) {
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param("id") id: string,
+    @Req() request: HttpRequest,
+  ) {
     const session = await this.sessions.findActive(id, new Date());
     if (!session || session.subject !== principal.claims.sub) {
       throw new NotFoundError("no such session");
