@@ -6,6 +6,7 @@ export * from "./tokens/access-token-claims.js";
 export * from "./tokens/sign-access-token.js";
 export * from "./tokens/verify-access-token.js";
 export * from "./refresh/refresh-token.js";
+export * from "./random/random-secret.js";
 export * from "./secrets/envelope.js";
 export * from "./secrets/local-kek-provider.js";
 export * from "./secrets/secret-box.js";

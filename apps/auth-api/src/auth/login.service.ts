@@ -1,6 +1,6 @@
 import { Injectable } from "@nestjs/common";
 import { grantScopes, InvalidGrantError, InvalidRequestError } from "@sigil/core";
-import { hashRefreshToken, isRefreshTokenShape } from "@sigil/sessions";
+import { hashRefreshToken, isRefreshTokenShape, randomSecret } from "@sigil/sessions";
 import {
   createSiweMessage,
   parseSiweMessage,
@@ -10,7 +10,6 @@ import {
   verifyEoaSignature,
   verifySiweSignature,
 } from "@sigil/siwe";
-import { randomBytes } from "node:crypto";
 import { getAddress, type Hex, isAddress } from "viem";
 import type { StatementBatcher } from "@sigil/persistence";
 import { DataSource } from "typeorm";
@@ -55,7 +54,7 @@ export class LoginService {
     chainId?: number;
     requestedScopes?: string[];
   }): Promise<IssuedNonce> {
-    const nonce = randomBytes(16).toString("hex");
+    const nonce = randomSecret(16).toString("hex");
     const expiresAt = new Date(p.now.getTime() + this.config.lifetimes.nonce * 1000);
     await this.nonces.run({
       nonce,

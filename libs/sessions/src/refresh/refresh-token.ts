@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { randomSecret } from "../random/random-secret.js";
 
 /** Prefix that tells a Sigil refresh token apart (secret scanners, and never a JWT). */
 const PREFIX = "srt_";
@@ -6,7 +7,7 @@ const REFRESH_TOKEN_PATTERN = /^srt_[A-Za-z0-9_-]{43}$/;
 
 /** A new refresh token (256 bits from the CSPRNG) and the hash that is all Sigil stores. */
 export function generateRefreshToken(): { token: string; hash: Buffer } {
-  const token = `${PREFIX}${randomBytes(32).toString("base64url")}`;
+  const token = `${PREFIX}${randomSecret(32).toString("base64url")}`;
   return { token, hash: hashRefreshToken(token) };
 }
 
