@@ -92,4 +92,30 @@ describe("health and the error contract over HTTP", () => {
       .expect(413);
     expect(response.body.error).toBe("payload_too_large");
   });
+
+  it("E5: a malformed JSON body is 400 invalid_request with the request id, not echoed back", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .set("content-type", "application/json")
+      .send('{"address": "0x12')
+      .expect(400);
+    expect(Object.keys(response.body).sort()).toEqual(["error", "message", "requestId"]);
+    expect(response.body.error).toBe("invalid_request");
+    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+    expect(response.body.message).not.toContain("0x12");
+  });
+
+  it("E5: a body in a content type the API does not take is 415 unsupported_media_type", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .set("content-type", "application/xml")
+      .send("<address>0x12</address>")
+      .expect(415);
+    expect(response.body.error).toBe("unsupported_media_type");
+    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+  });
+
+  it("a trailing slash reaches the same route", async () => {
+    await request(app.getHttpServer()).get("/health/live/").expect(200, { status: "ok" });
+  });
 });
