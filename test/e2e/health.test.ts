@@ -115,6 +115,24 @@ describe("health and the error contract over HTTP", () => {
     expect(response.body.requestId).toBe(response.headers["x-request-id"]);
   });
 
+  it("E5: a URL with a malformed escape is 400 invalid_request in the same error body, with the request id", async () => {
+    const response = await request(app.getHttpServer()).get("/v1/sessions/%zz").expect(400);
+    expect(response.body).toEqual({
+      error: "invalid_request",
+      message: "malformed request URL",
+      requestId: response.headers["x-request-id"],
+    });
+  });
+
+  it("an empty JSON body is an empty object, refused by validation rather than by the parser", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .set("content-type", "application/json")
+      .expect(400);
+    expect(response.body.error).toBe("invalid_request");
+    expect(response.body.message).toMatch(/address/);
+  });
+
   it("a trailing slash reaches the same route", async () => {
     await request(app.getHttpServer()).get("/health/live/").expect(200, { status: "ok" });
   });

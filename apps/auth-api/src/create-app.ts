@@ -7,6 +7,9 @@ import { AppModule } from "./app.module.js";
 import type { AppConfig } from "./config/app-config.js";
 import type { DataSource } from "typeorm";
 import { ErrorFilter } from "./errors/error.filter.js";
+import { frameworkError } from "./http/framework-errors.js";
+import { drainOnClose } from "./http/graceful-close.js";
+import { jsonBodyParser } from "./http/json-body.js";
 import { requestIdOf } from "./http/request-id.js";
 import { AppLogger, PinoNestLogger } from "./logging/app-logger.js";
 import { requestLogging } from "./logging/request-logging.hook.js";
@@ -14,6 +17,9 @@ import type { DestinationStream } from "pino";
 import { httpMetrics } from "./metrics/http-metrics.hook.js";
 import { MetricsService } from "./metrics/metrics.service.js";
 import { SecurityEventsService } from "./security-events/security-events.service.js";
+
+/** Small bodies only: every Sigil request is a few hundred bytes (SIWE messages are capped at 4 KiB). */
+const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface CreateAppParameters {
   config: AppConfig;
@@ -37,16 +43,20 @@ export async function createApp({
   // Fastify, not Express: measured at about a third of Express's CPU per request under the same
   // Nest pipes, guards and interceptors (README, "HTTP stack").
   const adapter = new FastifyAdapter({
-    // Small bodies only: every Sigil request is a few hundred bytes (SIWE messages are capped at 4 KiB).
-    bodyLimit: 16 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     // X-Forwarded-For is believed only from the configured proxies (E3): others cannot pick their key.
     trustProxy: config.abuse.trustedProxies.length > 0 ? config.abuse.trustedProxies : false,
     genReqId: requestIdOf,
     // No Nest middleware or app.use() here: Fastify hooks do that work, so @fastify/middie (a hook
     // run on every request) is not registered. Measured: about 9 % less auth-api CPU per sign-in.
     skipMiddie: true,
-    // `/v1/me/` is `/v1/me`, as clients and proxies expect.
-    routerOptions: { ignoreTrailingSlash: true },
+    // `/v1/me/` is `/v1/me`, as clients and proxies expect; ids are short, but a long one is a 404.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    frameworkErrors: frameworkError,
+    // While closing, requests on open connections are still served (see drainOnClose).
+    return503OnClosing: false,
+    // The whole request must arrive within 30 s (Fastify's default is no limit).
+    requestTimeout: 30_000,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: structured,
@@ -54,13 +64,12 @@ export async function createApp({
     // Signed API requests sign the body's exact bytes (kept as request.rawBody).
     rawBody: true,
     abortOnError: false,
-    // close() ends every connection once the shutdown hooks have run (long polls are woken by
-    // then): Fastify's server otherwise waits out keep-alive sockets Node still counts as active.
-    forceCloseConnections: true,
   });
   const appLogger = app.get(AppLogger).pino;
   if (structured && logger !== false) app.useLogger(new PinoNestLogger(appLogger));
   const fastify = adapter.getInstance();
+  drainOnClose(fastify);
+  app.useBodyParser("application/json", { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   fastify.addHook("onRequest", (request, reply, done) => {
     void reply.header("X-Request-Id", request.id);
     done();
