@@ -33,8 +33,13 @@ export function stopAll(): void {
 }
 process.once("exit", stopAll);
 
-function start(args: string[], env: Record<string, string | undefined>, name: string): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+function start(
+  args: string[],
+  env: Record<string, string | undefined>,
+  name: string,
+  cwd = root,
+): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   child.once("exit", (code) => {
@@ -104,6 +109,8 @@ export async function createDatabase(): Promise<BenchDatabase> {
 
 export interface BenchApi {
   url: string;
+  /** Process id of the auth-api (the primary when it runs workers). */
+  pid: number;
   /** Stops this auth-api (its primary and workers). */
   stop(): Promise<void>;
 }
@@ -113,17 +120,19 @@ const BENCH_KEK = randomBytes(32).toString("base64");
 
 /**
  * The built auth-api (dist/) in its own process: `workers` is its SIGIL_WORKERS (default
- * BENCH_WORKERS, else one process per core).
+ * BENCH_WORKERS, else one process per core); `checkout` runs another checkout's build (A/B runs).
  */
 export async function startAuthApi(p: {
   chain: BenchChain;
   databaseUrl: string;
   workers?: string;
+  checkout?: string;
+  nodeOptions?: string[];
 }): Promise<BenchApi> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // BENCH_API_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the auth-api.
-  const nodeOptions = process.env.BENCH_API_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
+  const nodeOptions = p.nodeOptions ?? process.env.BENCH_API_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
   const child = start(
     [...nodeOptions, "dist/apps/auth-api/src/main.js"],
     {
@@ -147,6 +156,7 @@ export async function startAuthApi(p: {
       SIGIL_WORKERS: p.workers ?? process.env.BENCH_WORKERS ?? "auto",
     },
     "auth-api",
+    p.checkout ?? root,
   );
   await waitFor("the auth-api", async () => (await fetch(`${url}/health/ready`)).ok);
   const stop = async () => {
@@ -155,7 +165,7 @@ export async function startAuthApi(p: {
     child.kill("SIGTERM");
     await exited;
   };
-  return { url, stop };
+  return { url, pid: child.pid!, stop };
 }
 
 /** The built example venue (dist/) trusting the auth-api, in its own process. */

@@ -1,0 +1,186 @@
+// `npm run bench:ab`: the sign-in load alternated between two or more builds of the auth-api, in
+// one run, so that a change is judged against its base on the same noisy machine at the same time.
+//
+//   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/node_modules
+//   (cd /tmp/base && node scripts/build.mjs) && node scripts/build.mjs
+//   AB_BUILDS=/tmp/base,. AB_ROUNDS=6 npm run bench:ab
+//
+// AB_BUILDS: checkouts with a built dist/, each optionally "dir:<node options>"; AB_ROUNDS (6),
+// AB_SECONDS (5) and AB_CONCURRENCY (32) per measurement. Every build runs one auth-api process
+// (SIGIL_WORKERS=1) on its own fresh database, against one Hardhat node.
+import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import {
+  type BenchApi,
+  createDatabase,
+  type BenchDatabase,
+  startAuthApi,
+  startChain,
+  stopAll,
+} from "./bench-environment.js";
+import { cpuMsByProcess } from "./cpu-by-process.js";
+import { makeWallets, runLoginLoad, type Wallet } from "./login-load.js";
+
+const rounds = Number(process.env.AB_ROUNDS ?? 6);
+const seconds = Number(process.env.AB_SECONDS ?? 5);
+const concurrency = Number(process.env.AB_CONCURRENCY ?? 32);
+const log = (line: string) => console.log(`[ab ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+interface Build {
+  label: string;
+  checkout: string;
+  nodeOptions: string[];
+}
+
+interface Sample {
+  perSecond: number;
+  p99Ms: number;
+  errors: number;
+  /** CPU ms per sign-in: this build's auth-api, every Postgres process, this load generator. */
+  apiMs: number;
+  postgresMs: number;
+  generatorMs: number;
+}
+
+/** `dir[:node options]` → a build, checked to have a built auth-api. */
+function parseBuilds(spec: string): Build[] {
+  return spec
+    .split(",")
+    .filter(Boolean)
+    .map((entry, index) => {
+      const colon = entry.indexOf(":");
+      const checkout = path.resolve(colon < 0 ? entry : entry.slice(0, colon));
+      if (!existsSync(path.join(checkout, "dist/apps/auth-api/src/main.js"))) {
+        throw new Error(`${checkout}: no built auth-api (run node scripts/build.mjs there)`);
+      }
+      const nodeOptions =
+        colon < 0
+          ? []
+          : entry
+              .slice(colon + 1)
+              .split(" ")
+              .filter(Boolean);
+      return { label: String.fromCharCode(65 + index), checkout, nodeOptions };
+    });
+}
+
+async function measure(api: BenchApi, wallets: Wallet[]): Promise<Sample> {
+  const generator = process.cpuUsage();
+  const before = cpuMsByProcess();
+  const load = await runLoginLoad({ url: api.url, wallets, concurrency, seconds });
+  const after = cpuMsByProcess();
+  const used = process.cpuUsage(generator);
+  let apiMs = 0;
+  let postgresMs = 0;
+  for (const [pid, { group, ms }] of after) {
+    const spent = ms - (before.get(pid)?.ms ?? 0);
+    if (pid === api.pid) apiMs += spent;
+    if (group === "postgres") postgresMs += spent;
+  }
+  const count = Math.max(1, load.completed);
+  return {
+    perSecond: load.perSecond,
+    p99Ms: load.p99Ms,
+    errors: Object.values(load.errors).reduce((sum, n) => sum + n, 0),
+    apiMs: apiMs / count,
+    postgresMs: postgresMs / count,
+    generatorMs: (used.user + used.system) / 1000 / count,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const FIGURES: [string, (sample: Sample) => number, number][] = [
+  ["sign-ins/s", (s) => s.perSecond, 0],
+  ["p99 ms", (s) => s.p99Ms, 1],
+  ["errors", (s) => s.errors, 0],
+  ["auth-api ms", (s) => s.apiMs, 3],
+  ["postgres ms", (s) => s.postgresMs, 3],
+  ["loadgen ms", (s) => s.generatorMs, 3],
+];
+
+function report(builds: Build[], results: Sample[][]): void {
+  console.log(`\nsign-ins, ${rounds} rounds × ${seconds} s, ${concurrency} clients (ms = CPU per sign-in)`);
+  for (const [index, build] of builds.entries()) {
+    console.log(`${build.label}  ${build.checkout} ${build.nodeOptions.join(" ")}`);
+    for (const [name, value, digits] of FIGURES) {
+      const values = results[index]!.map(value);
+      const cells = values.map((v) => v.toFixed(digits).padStart(8)).join(" ");
+      console.log(`  ${name.padEnd(12)}${cells}  | median ${median(values).toFixed(digits)}`);
+    }
+  }
+  // The two samples of one round are adjacent in time, so their ratio cancels the machine's drift.
+  for (const [index, build] of builds.entries()) {
+    if (index === 0) continue;
+    const ratios = (value: (s: Sample) => number) => {
+      const perRound = results[index]!.map((sample, round) => value(sample) / value(results[0]![round]!) - 1);
+      const shown = perRound.map((r) => (r * 100).toFixed(0)).join(" ");
+      return `${(median(perRound) * 100).toFixed(1)} % [${shown}]`;
+    };
+    console.log(
+      `${build.label} vs A, median of per-round ratios: sign-ins/s ${ratios((s) => s.perSecond)}; auth-api CPU ${ratios((s) => s.apiMs)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const builds = parseBuilds(process.env.AB_BUILDS ?? "");
+  if (builds.length < 2) throw new Error("set AB_BUILDS=dirA,dirB (checkouts with a built dist/)");
+  log("starting a Hardhat node, deploying and seeding the contracts …");
+  const chain = await startChain();
+  const databases: BenchDatabase[] = [];
+  const apis: BenchApi[] = [];
+  try {
+    for (const build of builds) {
+      const database = await createDatabase();
+      databases.push(database);
+      log(`starting auth-api ${build.label} from ${build.checkout} …`);
+      apis.push(
+        await startAuthApi({
+          chain,
+          databaseUrl: database.url,
+          workers: "1",
+          checkout: build.checkout,
+          nodeOptions: build.nodeOptions,
+        }),
+      );
+    }
+    const trader = devAccount(DevAccountIndex.trader);
+    const wallets = makeWallets(200, [
+      { address: trader.address, privateKey: trader.getHdKey().privateKey! },
+    ]);
+    for (const api of apis) await runLoginLoad({ url: api.url, wallets, concurrency, seconds: 3 });
+    const results: Sample[][] = builds.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      // A B, then B A: a drift of the machine falls on both sides.
+      const order = builds.map((_, index) => index);
+      if (round % 2 === 1) order.reverse();
+      for (const index of order) {
+        const sample = await measure(apis[index]!, wallets);
+        results[index]!.push(sample);
+        log(
+          `round ${round + 1} ${builds[index]!.label}: ${sample.perSecond.toFixed(0)} sign-ins/s, auth-api ${sample.apiMs.toFixed(3)} ms, postgres ${sample.postgresMs.toFixed(3)} ms per sign-in`,
+        );
+      }
+    }
+    report(builds, results);
+  } finally {
+    for (const api of apis) await api.stop();
+    stopAll();
+    for (const database of databases) await database.drop().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    stopAll();
+    process.exit(1);
+  },
+);
