@@ -10,7 +10,8 @@ let offset = POOL_BYTES;
  *
  * Served from a pool filled 4 KiB at a time, as Node's own `randomUUID` does: `randomBytes(32)`
  * costs a system call each (about 6 µs of CPU here, against 0.2 µs from the pool), and a sign-in
- * draws two. Handed-out bytes are copied and wiped from the pool, so no secret stays in it.
+ * draws two. Handed-out bytes are copied and wiped from the pool. The pool does hold up to 4 KiB of
+ * secrets not yet issued; whoever can read this process's memory can read the CSPRNG's state too.
  */
 export function randomSecret(size: number): Buffer {
   if (!Number.isInteger(size) || size < 1 || size > 256) {
