@@ -70,7 +70,9 @@ describe("revocation feed", () => {
     issuer.feed.rejectCursors = true;
     const token = issuer.sign({ sid: "sess-lost-cursor" });
     issuer.revoke("sess-lost-cursor");
-    await waitFor(async () => (await get(token)).status === 401);
+    // Every other poll is refused here (each cursor is), so on a loaded machine the feed can go
+    // stale (503) between its successes: allow more than the default 3 s to see the 401.
+    await waitFor(async () => (await get(token)).status === 401, { timeoutMs: 10_000 });
     await get(issuer.sign({ sid: "sess-other" })).expect(200);
   });
 
