@@ -4,16 +4,22 @@ import { Agent, request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { drainOnClose } from "./graceful-close.js";
 
-/** A listening server with a route that answers after `?ms=` milliseconds. */
-async function slowServer(graceMs: number): Promise<{ fastify: FastifyInstance; port: number }> {
-  const fastify = Fastify({ return503OnClosing: false });
+/**
+ * A listening server with a route that answers after `?ms=` milliseconds; `handling` resolves once
+ * a request is in its handler (so a test closes with that request in flight, not still arriving).
+ */
+async function slowServer(graceMs: number) {
+  const fastify: FastifyInstance = Fastify({ return503OnClosing: false });
   drainOnClose(fastify, graceMs);
+  let handled: () => void = () => undefined;
+  const handling = new Promise<void>((resolve) => (handled = resolve));
   fastify.get("/slow", async (request) => {
+    handled();
     await sleep(Number((request.query as { ms: string }).ms));
     return { done: true };
   });
   await fastify.listen({ port: 0, host: "127.0.0.1" });
-  return { fastify, port: (fastify.server.address() as { port: number }).port };
+  return { fastify, handling, port: (fastify.server.address() as { port: number }).port };
 }
 
 function get(port: number, ms: number) {
@@ -32,14 +38,14 @@ function get(port: number, ms: number) {
 
 describe("drainOnClose", () => {
   it("lets a request in flight finish, answered with Connection: close, before close() resolves", async () => {
-    const { fastify, port } = await slowServer(5_000);
+    const { fastify, handling, port } = await slowServer(5_000);
     const answer = get(port, 300);
-    await sleep(50);
+    await handling;
     const started = performance.now();
     await fastify.close();
     const closedAfter = performance.now() - started;
     await expect(answer).resolves.toEqual({ status: 200, connection: "close", body: '{"done":true}' });
-    expect(closedAfter).toBeGreaterThanOrEqual(200);
+    expect(closedAfter).toBeGreaterThanOrEqual(250);
   });
 
   it("does not wait for a connected socket that never sent a request", async () => {
@@ -55,9 +61,9 @@ describe("drainOnClose", () => {
   });
 
   it("ends a request that outlives the grace period", async () => {
-    const { fastify, port } = await slowServer(100);
+    const { fastify, handling, port } = await slowServer(100);
     const answer = get(port, 3_000);
-    await sleep(50);
+    await handling;
     const started = performance.now();
     await fastify.close();
     expect(performance.now() - started).toBeLessThan(1_500);
