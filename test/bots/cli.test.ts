@@ -75,8 +75,8 @@ describe("bots: sigil CLI", () => {
       "{}",
       "--api-key",
       key.id,
-      "--secret",
-      key.secret,
+      // One `=` form: a base64url secret can start with "-", which a separate argument would make an option.
+      `--secret=${key.secret}`,
       ...common,
     );
     expect(signed).toMatch(/^200 /);
@@ -94,8 +94,7 @@ describe("bots: sigil CLI", () => {
         "{}",
         "--api-key",
         key.id,
-        "--secret",
-        key.secret,
+        `--secret=${key.secret}`,
         ...common,
       ),
     ).rejects.toMatchObject({ stdout: expect.stringMatching(/^401 /) });
