@@ -64,19 +64,6 @@ export class ErrorFilter implements ExceptionFilter {
       const message = status >= 500 ? "internal error" : safeMessage(exception);
       return { status, body: { error, message, requestId } };
     }
-    // Content-type parsing and other Fastify-level errors (bad JSON, body too large, unsupported
-    // media type) carry a `statusCode`.
-    const status = (exception as { statusCode?: unknown })?.statusCode;
-    if (typeof status === "number" && status >= 400 && status < 500) {
-      return {
-        status,
-        body: {
-          error: STATUS_CODE_NAMES[status] ?? "invalid_request",
-          message: "malformed request",
-          requestId,
-        },
-      };
-    }
     return { status: 500, body: { error: "internal_error", message: "internal error", requestId } };
   }
 }
