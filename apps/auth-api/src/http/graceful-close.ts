@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** How long `close()` lets requests in flight finish before it ends their connections. */
@@ -12,20 +13,19 @@ export const SHUTDOWN_GRACE_MS = 10_000;
  * Node's headers timeout (about 70 s), since Node does not count it as idle.
  */
 export function drainOnClose(fastify: FastifyInstance, graceMs = SHUTDOWN_GRACE_MS): void {
-  let inFlight = 0;
+  // Responses not yet finished. Marking them at close time keeps the hot path to one listener.
+  const inFlight = new Set<ServerResponse>();
   let closing = false;
-  fastify.server.on("request", (_request, response) => {
-    inFlight += 1;
-    response.once("close", () => (inFlight -= 1));
-  });
-  fastify.addHook("onSend", (_request, reply, payload, done) => {
-    if (closing) void reply.header("Connection", "close");
-    done(null, payload);
+  fastify.server.on("request", (_request, response: ServerResponse) => {
+    if (closing) response.setHeader("Connection", "close");
+    inFlight.add(response);
+    response.once("close", () => inFlight.delete(response));
   });
   fastify.addHook("preClose", async () => {
     closing = true;
+    for (const response of inFlight) if (!response.headersSent) response.setHeader("Connection", "close");
     const deadline = performance.now() + graceMs;
-    while (inFlight > 0 && performance.now() < deadline) {
+    while (inFlight.size > 0 && performance.now() < deadline) {
       fastify.server.closeIdleConnections();
       await sleep(10);
     }
