@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { checksumAddress, keccak256, recoverAddress, toHex, type Address } from "viem";
+import { checksumAddress, recoverAddress, toHex, type Address } from "viem";
+import { activeKeccak256 } from "./keccak256-backend.js";
 
 /** Which secp256k1 implementation recovers signers. */
 export type Secp256k1BackendName = "native" | "js";
@@ -67,8 +68,8 @@ export function loadNativeSecp256k1Backend(
     name: "native",
     recoverAddress: async (digest, compact, recoveryId) => {
       const publicKey = native.ecdsaRecover(compact, recoveryId, digest, false);
-      const hash = keccak256(publicKey.subarray(1));
-      return checksumAddress(`0x${hash.slice(26)}`);
+      const hash = activeKeccak256(publicKey.subarray(1));
+      return checksumAddress(`0x${Buffer.from(hash.subarray(12)).toString("hex")}`);
     },
   };
 }
