@@ -6,20 +6,22 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-import { type CpuShare, measureCpuShare } from "./cpu-by-process.js";
+import type { CpuShare } from "./cpu-by-process.js";
 import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } from "./bench-environment.js";
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
 import { runDpopLoad, signedRequestVerificationsPerSecond } from "./bots-load.js";
 import { runGuardLoad } from "./guard-load.js";
 import { measureHttpBaseline } from "./http-baseline.js";
-import { type LoadResult, makeWallets, personalSign, runLoginLoad } from "./login-load.js";
+import { makeWallets, personalSign } from "./login-load.js";
 import { offlineVerificationsPerSecond } from "./offline-verify.js";
 import { runRefreshLoad } from "./refresh-load.js";
 import { measureRevocationLatency } from "./revocation-latency.js";
+import { measureSignInMatrix, type SignInFigures } from "./sign-in-matrix.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const revocationCount = Number(process.env.BENCH_REVOCATIONS ?? 50);
+const signInRounds = Number(process.env.BENCH_SIGNIN_ROUNDS ?? 3);
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main(): Promise<void> {
@@ -48,45 +50,38 @@ async function main(): Promise<void> {
     const trader = devAccount(DevAccountIndex.trader);
     const traderWallet = { address: trader.address, privateKey: trader.getHdKey().privateKey! };
     const wallets = makeWallets(200, [traderWallet]);
-    log(`warming up sign-in (2 s), then measuring ${seconds} s with ${concurrency} concurrent wallets …`);
-    await runLoginLoad({ url: api.url, wallets, concurrency, seconds: 2 });
-    const { result: logins, cpu: loginCpu } = await measureCpuShare(
-      () =>
-        runLoginLoad({
-          url: api.url,
-          wallets,
-          concurrency,
-          seconds,
-          onProgress: (done, elapsed) => log(`  ${done} sign-ins in ${elapsed.toFixed(0)} s`),
-        }),
-      (result) => result.completed,
-    );
-    log(
-      `  ${logins.perSecond.toFixed(0)} sign-ins/s, p50 ${logins.p50Ms.toFixed(1)} ms, p99 ${logins.p99Ms.toFixed(1)} ms`,
-    );
-    log(`  CPU per sign-in: ${describeCpu(loginCpu)}`);
-
-    // The same load against one auth-api process, side by side: whether the extra workers pay on
-    // cores they share with PostgreSQL, the chain and this load generator.
+    // Sign-ins: the configured deployment (BENCH_WORKERS, default auto) and one process, each
+    // with the server-prepared message (challenge) and the client-written one (nonce), alternated.
     const workersSetting = process.env.BENCH_WORKERS ?? "auto";
-    let singleProcess: { logins: LoadResult; cpu: CpuShare } | undefined;
-    if (workersSetting !== "1") {
-      log(`measuring sign-ins ${seconds} s against one auth-api process (SIGIL_WORKERS=1) …`);
-      const single = await startAuthApi({ chain, databaseUrl: database.url, workers: "1" });
-      try {
-        await runLoginLoad({ url: single.url, wallets, concurrency, seconds: 2 });
-        const measured = await measureCpuShare(
-          () => runLoginLoad({ url: single.url, wallets, concurrency, seconds }),
-          (result) => result.completed,
-        );
-        singleProcess = { logins: measured.result, cpu: measured.cpu };
-        log(
-          `  ${measured.result.perSecond.toFixed(0)} sign-ins/s; CPU per sign-in: ${describeCpu(measured.cpu)}`,
-        );
-      } finally {
-        await single.stop();
-      }
+    const targets = [{ label: `workers: ${workersSetting}`, url: api.url }];
+    const single =
+      workersSetting === "1"
+        ? undefined
+        : await startAuthApi({ chain, databaseUrl: database.url, workers: "1" });
+    if (single) targets.push({ label: "one process", url: single.url });
+    log(
+      `sign-ins: ${signInRounds} alternated rounds of ${seconds} s per configuration (${targets.length} deployments × 2 flows), ${concurrency} concurrent wallets …`,
+    );
+    let signIns: SignInFigures[];
+    try {
+      signIns = await measureSignInMatrix({
+        targets,
+        flows: ["challenge", "nonce"],
+        wallets,
+        rounds: signInRounds,
+        seconds,
+        concurrency,
+        onProgress: (line) => log(`  ${line}`),
+      });
+    } finally {
+      await single?.stop();
     }
+    for (const figures of signIns) {
+      log(
+        `  ${figures.target}, ${figures.flow} flow: median ${figures.perSecond.toFixed(0)} sign-ins/s; CPU per sign-in: ${describeCpu(figures.cpu)}`,
+      );
+    }
+    const best = signIns.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
 
     log(`measuring refresh-token rotations ${seconds} s with ${concurrency} signed-in clients …`);
     const refreshes = await runRefreshLoad({
@@ -163,9 +158,8 @@ async function main(): Promise<void> {
       baselines: { secp256k1RecoveriesPerSecond: recoveries, es256VerificationsPerSecond: es256 },
       offlineVerificationsPerSecond: offline,
       http,
-      logins,
-      loginCpu,
-      singleProcess,
+      signInRounds,
+      signIns,
       refreshes,
       guard,
       revocations,
@@ -181,45 +175,22 @@ async function main(): Promise<void> {
         (http.livePerSecond / http.barePerSecond).toFixed(3),
         "",
       ],
-      [
-        "full SIWE sign-ins/s (challenge + login, Postgres, local chain)",
-        logins.perSecond.toFixed(0),
-        `${recoveries.toFixed(0)} secp256k1 recoveries/s (1 core)`,
-        (logins.perSecond / recoveries).toFixed(3),
-        `≥ 1,000/s: ${logins.perSecond >= 1000 ? "met" : "not met"}`,
-      ],
-      [
-        "sign-in latency p50 / p99 (ms)",
-        `${logins.p50Ms.toFixed(1)} / ${logins.p99Ms.toFixed(1)}`,
-        "",
-        "",
-        "",
-      ],
-      [
-        "CPU per sign-in by process (ms; all cores together)",
-        `${loginCpu.totalMs.toFixed(2)}: ${describeCpu(loginCpu)}`,
-        `${loginCpu.ceilingPerSecond.toFixed(0)} sign-ins/s if the ${os.availableParallelism()} cores did nothing else`,
-        (logins.perSecond / loginCpu.ceilingPerSecond).toFixed(3),
-        "",
-      ],
-      ...(singleProcess
-        ? [
-            [
-              "same sign-ins, one auth-api process (SIGIL_WORKERS=1)",
-              singleProcess.logins.perSecond.toFixed(0),
-              `${logins.perSecond.toFixed(0)} sign-ins/s with workers: ${workersSetting}`,
-              (singleProcess.logins.perSecond / logins.perSecond).toFixed(3),
-              "",
-            ],
-            [
-              "CPU per sign-in by process, one auth-api process (ms)",
-              `${singleProcess.cpu.totalMs.toFixed(2)}: ${describeCpu(singleProcess.cpu)}`,
-              `${singleProcess.cpu.ceilingPerSecond.toFixed(0)} sign-ins/s if the ${os.availableParallelism()} cores did nothing else`,
-              (singleProcess.logins.perSecond / singleProcess.cpu.ceilingPerSecond).toFixed(3),
-              "",
-            ],
-          ]
-        : []),
+      ...signIns.flatMap((figures) => [
+        [
+          `SIWE sign-ins/s, ${figures.flow === "challenge" ? "POST /v1/auth/challenge" : "GET /v1/auth/nonce"} + sign + login, ${figures.target} (median of ${signInRounds}: ${figures.rounds.map((r) => r.toFixed(0)).join(", ")})`,
+          figures.perSecond.toFixed(0),
+          `${recoveries.toFixed(0)} secp256k1 recoveries/s (1 core)`,
+          (figures.perSecond / recoveries).toFixed(3),
+          `≥ 1,000/s: ${figures.perSecond >= 1000 ? "met" : "not met"}`,
+        ],
+        [
+          `its latency p50 / p99 (ms) and CPU per sign-in by process (ms; all cores together): ${describeCpu(figures.cpu)}`,
+          `${figures.p50Ms.toFixed(0)} / ${figures.p99Ms.toFixed(0)}; ${figures.cpu.totalMs.toFixed(2)}`,
+          `${figures.cpu.ceilingPerSecond.toFixed(0)} sign-ins/s if the ${os.availableParallelism()} cores did nothing else`,
+          (figures.perSecond / figures.cpu.ceilingPerSecond).toFixed(3),
+          "",
+        ],
+      ]),
       [
         "refresh-token rotations/s (Postgres: rotate + grant + audit, new access token)",
         refreshes.perSecond.toFixed(0),
@@ -283,9 +254,15 @@ async function main(): Promise<void> {
       "",
       ...rows.map((row) => `| ${row.join(" | ")} |`),
       "",
-      Object.keys(logins.errors).length > 0
-        ? `Sign-in errors: ${JSON.stringify(logins.errors)}`
-        : "No sign-in errors.",
+      ...signIns
+        .map((figures) =>
+          Object.keys(figures.errors).length > 0
+            ? `Sign-in errors (${figures.target}, ${figures.flow} flow): ${JSON.stringify(figures.errors)}`
+            : "",
+        )
+        .filter(Boolean),
+      signIns.every((figures) => Object.keys(figures.errors).length === 0) ? "No sign-in errors." : "",
+      `Fastest sign-in configuration: ${best.target}, ${best.flow} flow, ${best.perSecond.toFixed(0)}/s.`,
     ].join("\n");
     const outDir = path.join(root, "bench-results");
     await mkdir(outDir, { recursive: true });

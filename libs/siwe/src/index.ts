@@ -5,6 +5,7 @@ export * from "./message/siwe-message.js";
 export * from "./parse/parse-siwe-message.js";
 export * from "./create/create-siwe-message.js";
 export * from "./validate/validate-siwe-message.js";
+export * from "./signature/eip191-digest.js";
 export * from "./signature/recover-siwe-signer.js";
 export * from "./signature/verify-eoa-signature.js";
 export {
