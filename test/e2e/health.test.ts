@@ -115,6 +115,16 @@ describe("health and the error contract over HTTP", () => {
     expect(response.body.requestId).toBe(response.headers["x-request-id"]);
   });
 
+  it("E5: a text/plain body is 415 unsupported_media_type, not read as a string and validated", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .set("content-type", "text/plain")
+      .send('{"address":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","chainId":31337}')
+      .expect(415);
+    expect(response.body.error).toBe("unsupported_media_type");
+    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+  });
+
   it("E5: a URL with a malformed escape is 400 invalid_request in the same error body, with the request id", async () => {
     const response = await request(app.getHttpServer()).get("/v1/sessions/%zz").expect(400);
     expect(response.body).toEqual({

@@ -69,6 +69,9 @@ export async function createApp({
   if (structured && logger !== false) app.useLogger(new PinoNestLogger(appLogger));
   const fastify = adapter.getInstance();
   drainOnClose(fastify);
+  // JSON, and forms for the OAuth endpoints (RFC 7009, RFC 7662), only: Fastify's own text/plain
+  // parser would hand a route a string, which validation then refused as 400 instead of 415.
+  fastify.removeContentTypeParser("text/plain");
   app.useBodyParser("application/json", { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   fastify.addHook("onRequest", (request, reply, done) => {
     void reply.header("X-Request-Id", request.id);
