@@ -7,9 +7,16 @@
 //
 // AB_BUILDS: checkouts with a built dist/, each optionally "dir:<node options>"; AB_ROUNDS (6),
 // AB_SECONDS (5) and AB_CONCURRENCY (32) per measurement. Every build runs one auth-api process
-// (SIGIL_WORKERS=1) on its own fresh database, against one Hardhat node.
+// (SIGIL_WORKERS=1) on its own fresh database, against one Hardhat node. AB_PIN=1 (Linux, taskset)
+// runs the auth-apis on the last core and every other process on the rest, so that an auth-api's
+// CPU per sign-in is not inflated by sharing its core with Postgres and the load generator.
+// AB_TOGETHER=1 loads every build at once (AB_CONCURRENCY clients each) instead of in turn: each
+// auth-api's CPU per sign-in is then measured under the very same machine state, which cancels
+// the drift that adjacent rounds still show; Postgres and load-generator figures are shared.
 import { devAccount, DevAccountIndex } from "@sigil/chain";
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import {
   type BenchApi,
@@ -25,6 +32,8 @@ import { makeWallets, runLoginLoad, type Wallet } from "./login-load.js";
 const rounds = Number(process.env.AB_ROUNDS ?? 6);
 const seconds = Number(process.env.AB_SECONDS ?? 5);
 const concurrency = Number(process.env.AB_CONCURRENCY ?? 32);
+const pinned = process.env.AB_PIN === "1";
+const together = process.env.AB_TOGETHER === "1";
 const log = (line: string) => console.log(`[ab ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 interface Build {
@@ -89,6 +98,63 @@ async function measure(api: BenchApi, wallets: Wallet[]): Promise<Sample> {
   };
 }
 
+/** Every build loaded at the same time; Postgres and load-generator CPU are split per sign-in. */
+async function measureTogether(apis: BenchApi[], wallets: Wallet[]): Promise<Sample[]> {
+  const generator = process.cpuUsage();
+  const before = cpuMsByProcess();
+  const loads = await Promise.all(
+    apis.map((api) => runLoginLoad({ url: api.url, wallets, concurrency, seconds })),
+  );
+  const after = cpuMsByProcess();
+  const used = process.cpuUsage(generator);
+  const spent = (pid: number, ms: number) => ms - (before.get(pid)?.ms ?? 0);
+  let postgresMs = 0;
+  for (const [pid, { group, ms }] of after) if (group === "postgres") postgresMs += spent(pid, ms);
+  const all = Math.max(
+    1,
+    loads.reduce((sum, load) => sum + load.completed, 0),
+  );
+  return apis.map((api, index) => {
+    const load = loads[index]!;
+    return {
+      perSecond: load.perSecond,
+      p99Ms: load.p99Ms,
+      errors: Object.values(load.errors).reduce((sum, n) => sum + n, 0),
+      apiMs: spent(api.pid, after.get(api.pid)?.ms ?? 0) / Math.max(1, load.completed),
+      postgresMs: postgresMs / all,
+      generatorMs: (used.user + used.system) / 1000 / all,
+    };
+  });
+}
+
+/** Sets the CPU affinity of every thread of `pid`; false when the process is gone or refuses. */
+function setAffinity(pid: number, cpus: string): boolean {
+  try {
+    execFileSync("taskset", ["-apc", cpus, String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The auth-apis on the last core, every other process on the others. Returns the undo, which gives
+ * every process all cores again, those started meanwhile (inheriting a pinned parent's) included.
+ */
+function pinAuthApis(apiPids: number[]): () => void {
+  const cores = os.availableParallelism();
+  const pids = () =>
+    readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
+  const others = cores > 2 ? `0-${cores - 2}` : "0";
+  for (const pid of pids()) if (!apiPids.includes(pid)) setAffinity(pid, others);
+  for (const pid of apiPids) setAffinity(pid, String(cores - 1));
+  return () => {
+    for (const pid of pids()) setAffinity(pid, `0-${cores - 1}`);
+  };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -135,6 +201,7 @@ async function main(): Promise<void> {
   const chain = await startChain();
   const databases: BenchDatabase[] = [];
   const apis: BenchApi[] = [];
+  let unpin = () => {};
   try {
     for (const build of builds) {
       const database = await createDatabase();
@@ -154,9 +221,22 @@ async function main(): Promise<void> {
     const wallets = makeWallets(200, [
       { address: trader.address, privateKey: trader.getHdKey().privateKey! },
     ]);
+    if (pinned) {
+      unpin = pinAuthApis(apis.map((api) => api.pid));
+      log("pinned: the auth-apis on the last core, every other process on the rest");
+    }
     for (const api of apis) await runLoginLoad({ url: api.url, wallets, concurrency, seconds: 3 });
     const results: Sample[][] = builds.map(() => []);
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; together && round < rounds; round++) {
+      const samples = await measureTogether(apis, wallets);
+      for (const [index, sample] of samples.entries()) {
+        results[index]!.push(sample);
+        log(
+          `round ${round + 1} ${builds[index]!.label} (together): ${sample.perSecond.toFixed(0)} sign-ins/s, auth-api ${sample.apiMs.toFixed(3)} ms per sign-in`,
+        );
+      }
+    }
+    for (let round = 0; !together && round < rounds; round++) {
       // A B, then B A: a drift of the machine falls on both sides.
       const order = builds.map((_, index) => index);
       if (round % 2 === 1) order.reverse();
@@ -170,6 +250,7 @@ async function main(): Promise<void> {
     }
     report(builds, results);
   } finally {
+    unpin();
     for (const api of apis) await api.stop();
     stopAll();
     for (const database of databases) await database.drop().catch(() => undefined);
