@@ -230,6 +230,50 @@ describe("I1-I3, E5: security events, logs and metrics", () => {
     await request(server).get("/v1/me").set("Authorization", `Bearer ${fifth.access_token}`).expect(200);
   });
 
+  it("sign-in and refresh outcomes are counted: logins, tokens issued by method, refreshes, refresh reuse with its event", async () => {
+    const server = app.getHttpServer();
+    const counters = async () => {
+      const text = await scrape();
+      return {
+        logins: sample(text, 'sigil_logins_total{outcome="success",signature_kind="eoa",reason="none"}'),
+        siwe: sample(text, 'sigil_tokens_issued_total{method="siwe"}'),
+        refreshIssued: sample(text, 'sigil_tokens_issued_total{method="refresh"}'),
+        refreshed: sample(text, "sigil_tokens_refreshed_total"),
+        reuse: sample(text, "sigil_refresh_reuse_total"),
+      };
+    };
+    const before = await counters();
+    const login = await signIn({ app, account: devAccount(DevAccountIndex.viewer) });
+    expect(login.status).toBe(200);
+    const rotated = await request(server)
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: login.body.refresh_token })
+      .expect(200);
+    await request(server)
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: rotated.body.refresh_token })
+      .expect(200);
+    // The first token, two rotations back: reuse (past the lost-response grace), family revoked.
+    const replay = await request(server)
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: login.body.refresh_token })
+      .expect(400);
+    expect(await counters()).toEqual({
+      logins: before.logins + 1,
+      siwe: before.siwe + 1,
+      refreshIssued: before.refreshIssued + 2,
+      refreshed: before.refreshed + 2,
+      reuse: before.reuse + 1,
+    });
+    const events = lines
+      .map(
+        (line) =>
+          JSON.parse(line) as { reqId?: string; requestId?: string; securityEvent?: { type: string } },
+      )
+      .filter((line) => line.securityEvent?.type === "refresh_reuse");
+    expect(events.some((line) => JSON.stringify(line).includes(replay.body.requestId as string))).toBe(true);
+  });
+
   it("sigil_db_write_batch_size counts every nonce and login row once, in batches", async () => {
     const batches = async () => {
       const text = await scrape();

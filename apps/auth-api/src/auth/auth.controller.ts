@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Post,
-  Req,
-  UseGuards,
-  UseInterceptors,
-} from "@nestjs/common";
+import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from "@nestjs/common";
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from "@nestjs/swagger";
 import { normalizeScopes } from "@sigil/core";
 import type { HttpRequest } from "../http/http-types.js";
@@ -16,7 +6,7 @@ import { Authenticated, Public } from "../access/route-policy.js";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { requestContext } from "../http/request-context.js";
 import { AuthRateLimitGuard } from "../rate-limit/auth-rate-limit.guard.js";
-import { AuthEventsInterceptor } from "../security-events/auth-events.interceptor.js";
+import { AuthOutcomesService } from "../security-events/auth-outcomes.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
 import {
@@ -33,11 +23,11 @@ import { LoginService } from "./login.service.js";
 @ApiTags("auth")
 @Controller("v1/auth")
 @UseGuards(AuthRateLimitGuard)
-@UseInterceptors(AuthEventsInterceptor)
 export class AuthController {
   constructor(
     private readonly login: LoginService,
     private readonly sessions: SessionService,
+    private readonly outcomes: AuthOutcomesService,
   ) {}
 
   @Get("nonce")
@@ -71,12 +61,14 @@ export class AuthController {
   @Header("Cache-Control", "no-store")
   @ApiOkResponse({ type: TokenResponseDto })
   signIn(@Body() body: LoginRequest, @Req() request: HttpRequest): Promise<TokenResponse> {
-    return this.login.login({
-      message: body.message,
-      signature: body.signature,
-      context: requestContext(request),
-      now: new Date(),
-    });
+    return this.outcomes.login(request, body, () =>
+      this.login.login({
+        message: body.message,
+        signature: body.signature,
+        context: requestContext(request),
+        now: new Date(),
+      }),
+    );
   }
 
   @Post("refresh")
@@ -85,11 +77,13 @@ export class AuthController {
   @Header("Cache-Control", "no-store")
   @ApiOkResponse({ type: TokenResponseDto })
   refresh(@Body() body: RefreshRequest, @Req() request: HttpRequest): Promise<TokenResponse> {
-    return this.login.refresh({
-      refreshToken: body.refresh_token,
-      context: requestContext(request),
-      now: new Date(),
-    });
+    return this.outcomes.refresh(request, () =>
+      this.login.refresh({
+        refreshToken: body.refresh_token,
+        context: requestContext(request),
+        now: new Date(),
+      }),
+    );
   }
 
   @Post("logout")
