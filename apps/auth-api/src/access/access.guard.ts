@@ -10,6 +10,7 @@ import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
 import { header, type HttpRequest, pathOf } from "../http/http-types.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiKeysService } from "../api-keys/api-keys.service.js";
+import { ApiRateLimiter } from "../rate-limit/api-rate-limiter.js";
 import { AppConfig } from "../config/app-config.js";
 import { ALLOW_DELEGATED } from "../delegations/allow-delegated.js";
 import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
@@ -18,7 +19,10 @@ import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js"
 import { SessionService } from "../sessions/session.service.js";
 import { ROUTE_POLICY, type RoutePolicy } from "./route-policy.js";
 
-/** Enforces each route's {@link RoutePolicy}; a route without one is refused (fail closed). */
+/**
+ * Enforces each route's {@link RoutePolicy}; a route without one is refused (fail closed). Then
+ * charges the caller it established against the per-caller API limit.
+ */
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly scrapeTokenDigest: Buffer | undefined;
@@ -31,32 +35,40 @@ export class AccessGuard implements CanActivate {
     private readonly roleSync: RoleSyncStatusService,
     private readonly dpop: DpopVerifier,
     private readonly apiKeys: ApiKeysService,
+    private readonly apiLimit: ApiRateLimiter,
   ) {
     const token = config.abuse.metricsToken;
     this.scrapeTokenDigest = token === undefined ? undefined : sha256(token);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    await this.admit(context, request);
+    await this.apiLimit.charge(context, request);
+    return true;
+  }
+
+  /** Checks the request against its route's policy and records who the caller is. */
+  private async admit(context: ExecutionContext, request: HttpRequest): Promise<void> {
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    const request = context.switchToHttp().getRequest<HttpRequest>();
     if (!policy) throw new Error(`route ${request.method} ${pathOf(request)} declares no access policy`);
-    if (policy.kind === "public") return true;
+    if (policy.kind === "public") return;
     if (policy.kind === "scrape") {
       this.authenticateScraper(request);
-      return true;
+      return;
     }
     if (policy.kind === "proof") {
       const now = new Date();
       if (policy.proof === "dpop") request.dpopProof = await this.dpop.verify(request, { now });
       else request.apiKey = await this.apiKeys.authenticate(request, now);
-      return true;
+      return;
     }
     if (policy.kind === "client") {
       request.resourceClient = { clientId: this.authenticateClient(request) };
-      return true;
+      return;
     }
     const { token, scheme } = accessToken(request);
     const claims = verifyAccessToken({
@@ -95,7 +107,6 @@ export class AccessGuard implements CanActivate {
       });
     }
     request.principal = { claims, scopes, session, token };
-    return true;
   }
 
   /** The metrics scrape token (Bearer), compared by SHA-256 in constant time; none configured = open. */

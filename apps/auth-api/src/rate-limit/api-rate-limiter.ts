@@ -1,25 +1,28 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from "@nestjs/common";
+import { type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import type { HttpReply, HttpRequest } from "../http/http-types.js";
-import { from, type Observable, switchMap } from "rxjs";
 import { RATE_LIMIT_WEIGHT } from "./rate-limit-weight.js";
 import { RateLimitService } from "./rate-limit.service.js";
 
 /**
  * The per-caller limit on every route (`SIGIL_RATE_LIMIT_API` points per second, routes weighted
- * by {@link RateLimitWeight}). Runs after the access guard, so the caller is known: a session
- * (token or delegation), a resource client, else the client address.
+ * by {@link RateLimitWeight}), keyed by a session (token or delegation), a resource client, else
+ * the client address. The access guard calls it last, once it knows the caller.
+ *
+ * It was a Nest interceptor; measured side by side (auth-apis pinned to one core and loaded
+ * together, 8 rounds), the interceptor's rxjs chain and async resource cost 5–10 % of the
+ * auth-api's CPU per sign-in. A guard step costs one awaited promise.
  */
 @Injectable()
-export class ApiRateLimitInterceptor implements NestInterceptor {
+export class ApiRateLimiter {
   constructor(
     private readonly limits: RateLimitService,
     private readonly reflector: Reflector,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.limits.enabled("api") || context.getType() !== "http") return next.handle();
-    const request = context.switchToHttp().getRequest<HttpRequest>();
+  /** Charges the request's caller; throws `rate_limited` (429) when its budget is spent. */
+  async charge(context: ExecutionContext, request: HttpRequest): Promise<void> {
+    if (!this.limits.enabled("api") || context.getType() !== "http") return;
     const response = context.switchToHttp().getResponse<HttpReply>();
     const weight =
       this.reflector.getAllAndOverride<number | undefined>(RATE_LIMIT_WEIGHT, [
@@ -31,7 +34,6 @@ export class ApiRateLimitInterceptor implements NestInterceptor {
       : request.resourceClient
         ? ["client", request.resourceClient.clientId]
         : ["ip", request.ip ?? "unknown"];
-    const check = this.limits.check({ limit: "api", keyKind, key, weight, response, requestId: request.id });
-    return from(check).pipe(switchMap(() => next.handle()));
+    await this.limits.check({ limit: "api", keyKind, key, weight, response, requestId: request.id });
   }
 }
