@@ -21,7 +21,7 @@ import { measureSignInMatrix, type SignInFigures } from "./sign-in-matrix.js";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const revocationCount = Number(process.env.BENCH_REVOCATIONS ?? 50);
-const signInRounds = Number(process.env.BENCH_SIGNIN_ROUNDS ?? 3);
+const signInRounds = Number(process.env.BENCH_SIGNIN_ROUNDS ?? 5);
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main(): Promise<void> {
