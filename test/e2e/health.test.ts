@@ -2,6 +2,7 @@ import type { INestApplication } from "@nestjs/common";
 import { createApp, loadConfig } from "@sigil/auth-api";
 import { deployAccessStack, DevAccountIndex } from "@sigil/chain";
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import request from "supertest";
 import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
 import { type LocalChain, startLocalChain } from "../fixtures/local-chain.js";
@@ -123,6 +124,25 @@ describe("health and the error contract over HTTP", () => {
       .expect(415);
     expect(response.body.error).toBe("unsupported_media_type");
     expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+  });
+
+  it("E5: a gzip-encoded body is 415 unsupported_media_type, not parsed as malformed JSON", async () => {
+    const response = await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .set("content-type", "application/json")
+      .set("content-encoding", "gzip")
+      .send(
+        gzipSync(JSON.stringify({ address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", chainId: 31337 })),
+      )
+      .expect(415);
+    expect(response.body.error).toBe("unsupported_media_type");
+    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+    // The same body without the header is the ordinary request.
+    await request(app.getHttpServer())
+      .post("/v1/auth/challenge")
+      .set("content-encoding", "identity")
+      .send({ address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", chainId: 31337 })
+      .expect(200);
   });
 
   it("E5: a URL with a malformed escape is 400 invalid_request in the same error body, with the request id", async () => {
