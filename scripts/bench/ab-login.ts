@@ -24,8 +24,10 @@ import {
   type BenchDatabase,
   startAuthApi,
   startChain,
+  runBenchMain,
   stopAll,
 } from "./bench-environment.js";
+import { median } from "./closed-loop.js";
 import { cpuMsByProcess } from "./cpu-by-process.js";
 import { makeWallets, runLoginLoad, type Wallet } from "./login-load.js";
 
@@ -74,32 +76,11 @@ function parseBuilds(spec: string): Build[] {
     });
 }
 
-async function measure(api: BenchApi, wallets: Wallet[]): Promise<Sample> {
-  const generator = process.cpuUsage();
-  const before = cpuMsByProcess();
-  const load = await runLoginLoad({ url: api.url, wallets, concurrency, seconds });
-  const after = cpuMsByProcess();
-  const used = process.cpuUsage(generator);
-  let apiMs = 0;
-  let postgresMs = 0;
-  for (const [pid, { group, ms }] of after) {
-    const spent = ms - (before.get(pid)?.ms ?? 0);
-    if (pid === api.pid) apiMs += spent;
-    if (group === "postgres") postgresMs += spent;
-  }
-  const count = Math.max(1, load.completed);
-  return {
-    perSecond: load.perSecond,
-    p99Ms: load.p99Ms,
-    errors: Object.values(load.errors).reduce((sum, n) => sum + n, 0),
-    apiMs: apiMs / count,
-    postgresMs: postgresMs / count,
-    generatorMs: (used.user + used.system) / 1000 / count,
-  };
-}
-
-/** Every build loaded at the same time; Postgres and load-generator CPU are split per sign-in. */
-async function measureTogether(apis: BenchApi[], wallets: Wallet[]): Promise<Sample[]> {
+/**
+ * The sign-in load on `apis` at the same time (one build in turn, or every build with
+ * AB_TOGETHER); Postgres and load-generator CPU are shared out per sign-in.
+ */
+async function measure(apis: BenchApi[], wallets: Wallet[]): Promise<Sample[]> {
   const generator = process.cpuUsage();
   const before = cpuMsByProcess();
   const loads = await Promise.all(
@@ -153,12 +134,6 @@ function pinAuthApis(apiPids: number[]): () => void {
   return () => {
     for (const pid of pids()) setAffinity(pid, `0-${cores - 1}`);
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const FIGURES: [string, (sample: Sample) => number, number][] = [
@@ -227,25 +202,22 @@ async function main(): Promise<void> {
     }
     for (const api of apis) await runLoginLoad({ url: api.url, wallets, concurrency, seconds: 3 });
     const results: Sample[][] = builds.map(() => []);
-    for (let round = 0; together && round < rounds; round++) {
-      const samples = await measureTogether(apis, wallets);
-      for (const [index, sample] of samples.entries()) {
-        results[index]!.push(sample);
-        log(
-          `round ${round + 1} ${builds[index]!.label} (together): ${sample.perSecond.toFixed(0)} sign-ins/s, auth-api ${sample.apiMs.toFixed(3)} ms per sign-in`,
-        );
-      }
-    }
-    for (let round = 0; !together && round < rounds; round++) {
-      // A B, then B A: a drift of the machine falls on both sides.
+    for (let round = 0; round < rounds; round++) {
+      // In turn: A B, then B A, so that a drift of the machine falls on both sides. Together: all at once.
       const order = builds.map((_, index) => index);
       if (round % 2 === 1) order.reverse();
-      for (const index of order) {
-        const sample = await measure(apis[index]!, wallets);
-        results[index]!.push(sample);
-        log(
-          `round ${round + 1} ${builds[index]!.label}: ${sample.perSecond.toFixed(0)} sign-ins/s, auth-api ${sample.apiMs.toFixed(3)} ms, postgres ${sample.postgresMs.toFixed(3)} ms per sign-in`,
+      for (const group of together ? [order] : order.map((index) => [index])) {
+        const samples = await measure(
+          group.map((index) => apis[index]!),
+          wallets,
         );
+        for (const [position, sample] of samples.entries()) {
+          const index = group[position]!;
+          results[index]!.push(sample);
+          log(
+            `round ${round + 1} ${builds[index]!.label}${together ? " (together)" : ""}: ${sample.perSecond.toFixed(0)} sign-ins/s, auth-api ${sample.apiMs.toFixed(3)} ms, postgres ${sample.postgresMs.toFixed(3)} ms per sign-in`,
+          );
+        }
       }
     }
     report(builds, results);
@@ -257,11 +229,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    stopAll();
-    process.exit(1);
-  },
-);
+runBenchMain(main);

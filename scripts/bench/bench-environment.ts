@@ -33,6 +33,18 @@ export function stopAll(): void {
 }
 process.once("exit", stopAll);
 
+/** Runs a bench script's `main`: exit 0 when it resolves; else the error, every child stopped, exit 1. */
+export function runBenchMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      stopAll();
+      process.exit(1);
+    },
+  );
+}
+
 function start(
   args: string[],
   env: Record<string, string | undefined>,

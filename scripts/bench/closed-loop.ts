@@ -1,21 +1,31 @@
 // What every closed-loop load of the bench shares: JSON POSTs over one undici pool, N clients
 // repeating an iteration until time is up, errors counted by message, latency percentiles.
-import type { Pool } from "undici";
+import type { Dispatcher, Pool } from "undici";
 import type { LoadResult } from "./login-load.js";
 
 /** POSTs JSON through `pool`; a non-200 answer throws its `error` code. */
 export function jsonPoster(pool: Pool) {
-  return async (path: string, body: unknown): Promise<Record<string, string>> => {
-    const response = await pool.request({
-      method: "POST",
-      path,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = (await response.body.json()) as Record<string, string>;
-    if (response.statusCode !== 200) throw new Error(String(json.error ?? response.statusCode));
-    return json;
-  };
+  return async (path: string, body: unknown): Promise<Record<string, string>> =>
+    jsonOf(
+      await pool.request({
+        method: "POST",
+        path,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+}
+
+/** GETs JSON through `pool`; a non-200 answer throws its `error` code. */
+export function jsonGetter(pool: Pool) {
+  return async (path: string): Promise<Record<string, string>> =>
+    jsonOf(await pool.request({ method: "GET", path }));
+}
+
+async function jsonOf(response: Dispatcher.ResponseData): Promise<Record<string, string>> {
+  const json = (await response.body.json()) as Record<string, string>;
+  if (response.statusCode !== 200) throw new Error(String(json.error ?? response.statusCode));
+  return json;
 }
 
 export interface ClosedLoopParameters {
@@ -55,6 +65,13 @@ export async function runClosedLoop(p: ClosedLoopParameters): Promise<LoadResult
   const seconds = (performance.now() - started) / 1000;
   const { p50Ms, p99Ms } = percentiles(latencies);
   return { completed, errors, seconds, perSecond: completed / seconds, p50Ms, p99Ms };
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** p50, p99 and the maximum of `samples` (ms); NaN when there are none. */

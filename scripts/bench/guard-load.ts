@@ -1,5 +1,6 @@
 // The same small route through libs/guard and without it, measured alternately in one run.
 import autocannon from "autocannon";
+import { median } from "./closed-loop.js";
 
 export interface GuardLoadResult {
   openPerSecond: number;
@@ -51,7 +52,6 @@ export async function runGuardLoad(p: {
       `  round ${round + 1}/${p.rounds}: open ${open.toFixed(0)} req/s, guarded ${guarded.toFixed(0)} req/s`,
     );
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const openPerSecond = median(rounds.map((r) => r.open));
   const guardedPerSecond = median(rounds.map((r) => r.guarded));
   return { openPerSecond, guardedPerSecond, overhead: 1 - guardedPerSecond / openPerSecond, rounds };

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import secp256k1 from "secp256k1";
 import { Pool } from "undici";
-import { jsonPoster, runClosedLoop } from "./closed-loop.js";
+import { jsonGetter, jsonPoster, runClosedLoop } from "./closed-loop.js";
 import { createSiweMessage, eip191Digest } from "@sigil/siwe";
 import { toHex, type Address } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
@@ -62,6 +62,7 @@ export interface LoginLoadParameters {
 export async function runLoginLoad(p: LoginLoadParameters): Promise<LoadResult> {
   const pool = new Pool(p.url, { connections: p.concurrency, pipelining: 1 });
   const post = jsonPoster(pool);
+  const get = jsonGetter(pool);
   let next = 0;
   // The binding the bench's auth-api derives from its issuer URL (SIGIL_SIWE_DOMAIN/URI unset).
   const domain = new URL(p.url).host;
@@ -69,9 +70,7 @@ export async function runLoginLoad(p: LoginLoadParameters): Promise<LoadResult> 
     if (p.flow !== "nonce") {
       return (await post("/v1/auth/challenge", { address: wallet.address, chainId: 31337 })).message!;
     }
-    const response = await pool.request({ method: "GET", path: "/v1/auth/nonce" });
-    const { nonce } = (await response.body.json()) as { nonce: string };
-    if (response.statusCode !== 200) throw new Error(`nonce: ${response.statusCode}`);
+    const { nonce } = await get("/v1/auth/nonce");
     return createSiweMessage({
       domain,
       address: wallet.address,
@@ -79,7 +78,7 @@ export async function runLoginLoad(p: LoginLoadParameters): Promise<LoadResult> 
       uri: p.url,
       version: "1",
       chainId: 31337,
-      nonce,
+      nonce: nonce!,
       issuedAt: new Date().toISOString(),
     });
   };

@@ -7,7 +7,15 @@ import os from "node:os";
 import path from "node:path";
 
 import type { CpuShare } from "./cpu-by-process.js";
-import { createDatabase, root, startAuthApi, startChain, startVenue, stopAll } from "./bench-environment.js";
+import {
+  createDatabase,
+  root,
+  runBenchMain,
+  startAuthApi,
+  startChain,
+  startVenue,
+  stopAll,
+} from "./bench-environment.js";
 import { es256VerificationsPerSecond, secp256k1RecoveriesPerSecond } from "./crypto-baselines.js";
 import { runDpopLoad, signedRequestVerificationsPerSecond } from "./bots-load.js";
 import { runGuardLoad } from "./guard-load.js";
@@ -249,19 +257,15 @@ async function main(): Promise<void> {
         "",
       ],
     ];
+    const signInErrors = signIns
+      .filter((figures) => Object.keys(figures.errors).length > 0)
+      .map((f) => `Sign-in errors (${f.target}, ${f.flow} flow): ${JSON.stringify(f.errors)}`);
     const markdown = [
       `Benchmark of ${report.date} on ${report.machine} (\`${report.command}\`, ${seconds} s per figure, ${concurrency} concurrent clients, auth-api workers: ${report.settings.authApiWorkers})`,
       "",
       ...rows.map((row) => `| ${row.join(" | ")} |`),
       "",
-      ...signIns
-        .map((figures) =>
-          Object.keys(figures.errors).length > 0
-            ? `Sign-in errors (${figures.target}, ${figures.flow} flow): ${JSON.stringify(figures.errors)}`
-            : "",
-        )
-        .filter(Boolean),
-      signIns.every((figures) => Object.keys(figures.errors).length === 0) ? "No sign-in errors." : "",
+      ...(signInErrors.length > 0 ? signInErrors : ["No sign-in errors."]),
       `Fastest sign-in configuration: ${best.target}, ${best.flow} flow, ${best.perSecond.toFixed(0)}/s.`,
     ].join("\n");
     const outDir = path.join(root, "bench-results");
@@ -286,11 +290,4 @@ function describeCpu(cpu: CpuShare): string {
     .join(", ");
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    stopAll();
-    process.exit(1);
-  },
-);
+runBenchMain(main);

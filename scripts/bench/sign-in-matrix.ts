@@ -2,6 +2,7 @@
 // round in one run: a drift of the machine (its speed varies by up to 2× over hours) falls on every
 // configuration alike, so the figures can be compared with each other.
 import os from "node:os";
+import { median } from "./closed-loop.js";
 import { type CpuShare, measureCpuShare } from "./cpu-by-process.js";
 import { type LoadResult, runLoginLoad, type SignInFlow, type Wallet } from "./login-load.js";
 
@@ -87,13 +88,6 @@ export async function measureSignInMatrix(p: SignInMatrixParameters): Promise<Si
       cpu: combineCpu(runs.map(({ load, cpu }) => ({ cpu, units: load.completed }))),
     };
   });
-}
-
-/** The median of `values` (the mean of the middle two for an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** CPU per unit over several measurements, each weighted by the units it did. */

@@ -1,7 +1,8 @@
 // The sign-in matrix's summaries (scripts/bench/sign-in-matrix.ts): medians and CPU per sign-in
 // over several rounds, which the README's sign-in rows are.
 import os from "node:os";
-import { combineCpu, median } from "../../scripts/bench/sign-in-matrix.js";
+import { median } from "../../scripts/bench/closed-loop.js";
+import { combineCpu } from "../../scripts/bench/sign-in-matrix.js";
 
 describe("benchmark sign-in matrix summaries", () => {
   it("takes the middle value, or the mean of the middle two, whatever the order", () => {
