@@ -106,42 +106,39 @@ describe("health and the error contract over HTTP", () => {
     expect(response.body.message).not.toContain("0x12");
   });
 
-  it("E5: a body in a content type the API does not take is 415 unsupported_media_type", async () => {
-    const response = await request(app.getHttpServer())
-      .post("/v1/auth/challenge")
-      .set("content-type", "application/xml")
-      .send("<address>0x12</address>")
-      .expect(415);
-    expect(response.body.error).toBe("unsupported_media_type");
-    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
-  });
+  const CHALLENGE = { address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", chainId: 31337 };
 
-  it("E5: a text/plain body is 415 unsupported_media_type, not read as a string and validated", async () => {
-    const response = await request(app.getHttpServer())
-      .post("/v1/auth/challenge")
-      .set("content-type", "text/plain")
-      .send('{"address":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","chainId":31337}')
-      .expect(415);
-    expect(response.body.error).toBe("unsupported_media_type");
-    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
-  });
+  it.each([
+    {
+      case: "a content type the API does not take",
+      type: "application/xml",
+      body: "<address>0x12</address>",
+    },
+    // Not read as a string and then refused by validation (400).
+    { case: "text/plain", type: "text/plain", body: JSON.stringify(CHALLENGE) },
+    // Not parsed as malformed JSON (400).
+    {
+      case: "gzip-encoded JSON",
+      type: "application/json",
+      encoding: "gzip",
+      body: gzipSync(JSON.stringify(CHALLENGE)),
+    },
+  ])(
+    "E5: a body in $case is 415 unsupported_media_type with the request id",
+    async ({ type, encoding, body }) => {
+      let post = request(app.getHttpServer()).post("/v1/auth/challenge").set("content-type", type);
+      if (encoding) post = post.set("content-encoding", encoding);
+      const response = await post.send(body).expect(415);
+      expect(response.body.error).toBe("unsupported_media_type");
+      expect(response.body.requestId).toBe(response.headers["x-request-id"]);
+    },
+  );
 
-  it("E5: a gzip-encoded body is 415 unsupported_media_type, not parsed as malformed JSON", async () => {
-    const response = await request(app.getHttpServer())
-      .post("/v1/auth/challenge")
-      .set("content-type", "application/json")
-      .set("content-encoding", "gzip")
-      .send(
-        gzipSync(JSON.stringify({ address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", chainId: 31337 })),
-      )
-      .expect(415);
-    expect(response.body.error).toBe("unsupported_media_type");
-    expect(response.body.requestId).toBe(response.headers["x-request-id"]);
-    // The same body without the header is the ordinary request.
+  it("a body marked Content-Encoding: identity is the ordinary request", async () => {
     await request(app.getHttpServer())
       .post("/v1/auth/challenge")
       .set("content-encoding", "identity")
-      .send({ address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", chainId: 31337 })
+      .send(CHALLENGE)
       .expect(200);
   });
 
