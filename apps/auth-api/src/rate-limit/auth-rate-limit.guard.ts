@@ -1,9 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import type { HttpReply, HttpRequest } from "../http/http-types.js";
+import { walletNamedIn } from "../auth/siwe-lines.js";
 import { RateLimitService } from "./rate-limit.service.js";
-
-/** The address line of a SIWE message (line 2), for the per-address login limit. */
-const ADDRESS_LINE = /^[^\n]*\n(0x[0-9a-fA-F]{40})\n/;
 
 /**
  * Tighter limits on the sign-in routes (SECURITY-TESTS A12, F3): per client address on every
@@ -26,7 +24,7 @@ export class AuthRateLimitGuard implements CanActivate {
         ? (["auth_wallet_challenge", body.address] as const)
         : ([
             "auth_wallet_login",
-            typeof body?.message === "string" ? ADDRESS_LINE.exec(body.message)?.[1] : undefined,
+            typeof body?.message === "string" ? walletNamedIn(body.message) : undefined,
           ] as const);
     if (address) await this.limits.check({ ...common, limit, keyKind: "wallet", key: address.toLowerCase() });
     return true;

@@ -1,18 +1,12 @@
 import { Injectable } from "@nestjs/common";
 import { isSigilError } from "@sigil/core";
+import { type Hex, isErc6492Signature } from "viem";
+import type { LoginRequest } from "../auth/auth.dto.js";
+import { statementOf, walletNamedIn } from "../auth/siwe-lines.js";
 import type { HttpRequest } from "../http/http-types.js";
 import { MetricsService } from "../metrics/metrics.service.js";
 import type { SecurityEventType } from "./security-event.js";
 import { SecurityEventsService } from "./security-events.service.js";
-
-/** Address line of a SIWE message (line 2): the wallet a failed login names. */
-const ADDRESS_LINE = /^[^\n]*\n(0x[0-9a-fA-F]{40})\n/;
-/** The SIWE statement: between the address line's blank line and the blank line before `URI:`. */
-const STATEMENT = /^[^\n]*\n0x[0-9a-fA-F]{40}\n\n([\s\S]*?)\n\nURI: /;
-/** Statements longer than this are cut in events: the body is attacker-sized. */
-const STATEMENT_MAX = 200;
-/** ERC-6492 signatures end with this magic suffix. */
-const ERC6492_SUFFIX = "6492649264926492649264926492649264926492649264926492649264926492";
 
 /**
  * Counts sign-in outcomes and token issuance, and turns failures into typed security events
@@ -33,12 +27,8 @@ export class AuthOutcomesService {
     private readonly events: SecurityEventsService,
   ) {}
 
-  /** Runs a SIWE login (`body` is the request's) and records its outcome. */
-  async login<T>(
-    request: HttpRequest,
-    body: { message?: unknown; signature?: unknown },
-    work: () => Promise<T>,
-  ): Promise<T> {
+  /** Runs a SIWE login (`body` is the request's, validated) and records its outcome. */
+  async login<T>(request: HttpRequest, body: LoginRequest, work: () => Promise<T>): Promise<T> {
     const signatureKind = signatureKindOf(body.signature);
     let result: T;
     try {
@@ -46,9 +36,8 @@ export class AuthOutcomesService {
     } catch (error) {
       const code = isSigilError(error) ? error.code : "internal_error";
       this.metrics.loginsTotal.inc({ outcome: "failure", signature_kind: signatureKind, reason: code });
-      const wallet = typeof body.message === "string" ? ADDRESS_LINE.exec(body.message)?.[1] : undefined;
       const statement = statementOf(body.message);
-      await this.emit(request, loginEventType(code), code, wallet, {
+      await this.emit(request, loginEventType(code), code, walletNamedIn(body.message), {
         ...(statement === undefined ? {} : { data: { statement } }),
       });
       throw error;
@@ -106,18 +95,8 @@ function loginEventType(code: string): SecurityEventType {
   return "login_failed";
 }
 
-/**
- * The statement a failed login carried (what a phishing site asked the wallet to sign), cut to
- * {@link STATEMENT_MAX} characters; pino JSON-encodes it, so control characters stay in the field (I3).
- */
-export function statementOf(message: unknown): string | undefined {
-  if (typeof message !== "string") return undefined;
-  return STATEMENT.exec(message.slice(0, 4_096))?.[1]?.slice(0, STATEMENT_MAX);
-}
-
 /** The signature's format: 65-byte ECDSA (EOA), ERC-6492 wrapped, else contract-wallet (1271). */
-function signatureKindOf(signature: unknown): string {
-  if (typeof signature !== "string" || !/^0x[0-9a-fA-F]*$/.test(signature)) return "unknown";
-  if (signature.toLowerCase().endsWith(ERC6492_SUFFIX)) return "eip6492";
+function signatureKindOf(signature: string): string {
+  if (isErc6492Signature(signature as Hex)) return "eip6492";
   return signature.length === 132 ? "eoa" : "eip1271";
 }
