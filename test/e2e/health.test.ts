@@ -116,6 +116,13 @@ describe("health and the error contract over HTTP", () => {
     },
     // Not read as a string and then refused by validation (400).
     { case: "text/plain", type: "text/plain", body: JSON.stringify(CHALLENGE) },
+    // A form is taken only by the OAuth endpoints; elsewhere it is not parsed and refused by
+    // validation (400), whatever its case or parameters.
+    {
+      case: "a form on a JSON route",
+      type: "Application/X-WWW-Form-Urlencoded; charset=utf-8",
+      body: `address=${CHALLENGE.address}&chainId=${CHALLENGE.chainId}`,
+    },
     // Not parsed as malformed JSON (400).
     {
       case: "gzip-encoded JSON",
@@ -140,6 +147,24 @@ describe("health and the error contract over HTTP", () => {
       .set("content-encoding", "identity")
       .send(CHALLENGE)
       .expect(200);
+  });
+
+  it("the OAuth endpoints take forms, and the OpenAPI document says so for them only", async () => {
+    const revoked = await request(app.getHttpServer())
+      .post("/oauth/revoke")
+      .set("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+      .send("token=not-a-token")
+      .expect(200);
+    expect(revoked.body).toEqual({});
+    const { body } = await request(app.getHttpServer()).get("/openapi.json").expect(200);
+    const paths = body.paths as Record<string, { post?: { requestBody?: { content: object } } }>;
+    const takingForms = Object.entries(paths)
+      .filter(([, item]) =>
+        Object.keys(item.post?.requestBody?.content ?? {}).includes("application/x-www-form-urlencoded"),
+      )
+      .map(([path]) => path)
+      .sort();
+    expect(takingForms).toEqual(["/oauth/introspect", "/oauth/revoke"]);
   });
 
   it("E5: a URL with a malformed escape is 400 invalid_request in the same error body, with the request id", async () => {

@@ -9,7 +9,7 @@ import type { DataSource } from "typeorm";
 import { ErrorFilter } from "./errors/error.filter.js";
 import { frameworkError } from "./http/framework-errors.js";
 import { drainOnClose } from "./http/graceful-close.js";
-import { refuseEncodedBodies } from "./http/content-encoding.js";
+import { refuseUnacceptedBodies } from "./http/request-bodies.js";
 import { jsonBodyParser } from "./http/json-body.js";
 import { requestIdOf } from "./http/request-id.js";
 import { AppLogger, PinoNestLogger } from "./logging/app-logger.js";
@@ -70,10 +70,10 @@ export async function createApp({
   if (structured && logger !== false) app.useLogger(new PinoNestLogger(appLogger));
   const fastify = adapter.getInstance();
   drainOnClose(fastify);
-  // JSON, and forms for the OAuth endpoints (RFC 7009, RFC 7662), only: Fastify's own text/plain
-  // parser would hand a route a string, which validation then refused as 400 instead of 415.
+  // JSON, and forms on the routes marked @AcceptsForms() (the OAuth endpoints), only: Fastify's
+  // own text/plain parser would hand a route a string, which validation then refused as 400, not 415.
   fastify.removeContentTypeParser("text/plain");
-  refuseEncodedBodies(fastify);
+  refuseUnacceptedBodies(fastify);
   app.useBodyParser("application/json", { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
   fastify.addHook("onRequest", (request, reply, done) => {
     void reply.header("X-Request-Id", request.id);

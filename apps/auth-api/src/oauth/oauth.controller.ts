@@ -9,6 +9,7 @@ import {
   verifyAccessToken,
 } from "@sigil/sessions";
 import type { HttpRequest } from "../http/http-types.js";
+import { AcceptsForms } from "../http/request-bodies.js";
 import { DataSource } from "typeorm";
 import { ClientAuthenticated, Public } from "../access/route-policy.js";
 import { AppConfig } from "../config/app-config.js";
@@ -32,6 +33,7 @@ export class OAuthController {
    * (public clients); the answer is 200 whether or not the token was valid (RFC 7009 §2.2).
    */
   @Post("revoke")
+  @AcceptsForms()
   @Public()
   @HttpCode(200)
   async revoke(@Body() body: TokenRequest, @Req() request: HttpRequest): Promise<Record<string, never>> {
@@ -49,6 +51,7 @@ export class OAuthController {
 
   /** Token state for resource servers (client authentication required; B8). */
   @Post("introspect")
+  @AcceptsForms()
   @ClientAuthenticated()
   @ApiBasicAuth()
   @HttpCode(200)
