@@ -48,6 +48,25 @@ describe("drainOnClose", () => {
     expect(closedAfter).toBeGreaterThanOrEqual(250);
   });
 
+  it("refuses new connections from the moment close() starts, while a request in flight finishes", async () => {
+    const { fastify, handling, port } = await slowServer(5_000);
+    const answer = get(port, 500);
+    await handling;
+    const closed = fastify.close();
+    await sleep(50);
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve("accepted");
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    expect(refused).toBe("ECONNREFUSED");
+    await expect(answer).resolves.toEqual({ status: 200, connection: "close", body: '{"done":true}' });
+    await closed;
+  });
+
   it("does not wait for a connected socket that never sent a request", async () => {
     const { fastify, port } = await slowServer(5_000);
     const socket: Socket = connect(port, "127.0.0.1");

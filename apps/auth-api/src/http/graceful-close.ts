@@ -6,8 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
- * Graceful close for a Fastify server (SIGTERM, `app.close()`): once closing, every response says
- * `Connection: close` and idle keep-alive sockets are closed; requests in flight get up to
+ * Graceful close for a Fastify server (SIGTERM, `app.close()`): once closing, no new connection is
+ * accepted, every response says `Connection: close` and idle keep-alive sockets are closed; requests in flight get up to
  * `graceMs` to finish (a committed token rotation reaches its client); then every connection left
  * is ended. Without the last step a socket that never sent a request holds the server open until
  * Node's headers timeout (about 70 s), since Node does not count it as idle.
@@ -23,6 +23,10 @@ export function drainOnClose(fastify: FastifyInstance, graceMs = SHUTDOWN_GRACE_
   });
   fastify.addHook("preClose", async () => {
     closing = true;
+    // Stop accepting connections now, not after the grace period: a load balancer still sending
+    // here gets a refused connection, which it retries elsewhere, rather than a request that may
+    // be cut off. Fastify's own server.close() later is then a no-op it expects.
+    if (fastify.server.listening) fastify.server.close();
     for (const response of inFlight) if (!response.headersSent) response.setHeader("Connection", "close");
     const deadline = performance.now() + graceMs;
     while (inFlight.size > 0 && performance.now() < deadline) {
