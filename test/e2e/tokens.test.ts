@@ -3,7 +3,10 @@
 import { loadConfig } from "@sigil/auth-api";
 import { devAccount, DevAccountIndex } from "@sigil/chain";
 import { createHash, generateKeyPairSync } from "node:crypto";
+import { hashRefreshToken } from "@sigil/sessions";
 import type { Response } from "supertest";
+import { AccessReaderService } from "../../apps/auth-api/src/chain/access-reader.service.js";
+import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { startCountingServer } from "../siwe/support/rpc-proxy.js";
 import {
@@ -289,6 +292,52 @@ describe("tokens and sessions over HTTP", () => {
       const states = await Promise.all(responses.map((response) => introspect(response.body.refresh_token)));
       expect(states.filter((state) => state.body.active === true)).toHaveLength(1);
     });
+  });
+
+  it("B6: rotations that arrive together share one transaction (group commit), each with its own outcome and rows", async () => {
+    const logins = await Promise.all(Array.from({ length: 5 }, () => tokensFor(api, trader)));
+    const access = await sigil.app.get(AccessReaderService).read(31337, trader.address);
+    const sessions = sigil.app.get(SessionService);
+    const rotate = (refreshToken: string) =>
+      sessions.rotateRefresh({
+        context: { requestId: "group-commit", clientAddress: null, userAgent: null },
+        now: new Date(),
+        tokenHash: hashRefreshToken(refreshToken),
+        grantedScopes: access.scopes,
+        access,
+      });
+    // Called in one turn: one batch. An unknown token in it is refused alone.
+    const outcomes = await Promise.allSettled([
+      ...logins.map((login) => rotate(login.refresh_token)),
+      rotate(`srt_${"A".repeat(43)}`),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([...Array(5).fill("fulfilled"), "rejected"]);
+    expect((outcomes[5] as PromiseRejectedResult).reason).toMatchObject({ code: "invalid_grant" });
+
+    const ids = logins.map((login) => login.session_id);
+    const written: { table: string; xid: string; rows: number }[] = await sigil.database.dataSource.query(
+      `SELECT 'refresh_tokens' AS "table", xmin::text AS xid, count(*)::int AS rows FROM refresh_tokens
+        WHERE session_id::text = ANY($1) AND parent_id IS NOT NULL GROUP BY xmin
+       UNION ALL
+       SELECT 'grants', xmin::text, count(*)::int FROM grants
+        WHERE session_id::text = ANY($1) AND method = 'refresh' GROUP BY xmin
+       UNION ALL
+       SELECT 'audit_events', xmin::text, count(*)::int FROM audit_events
+        WHERE type = 'token_refreshed' AND data->>'sessionId' = ANY($1) GROUP BY xmin`,
+      [ids],
+    );
+    // Five of each, all written by one transaction.
+    expect(written.map(({ table, rows }) => [table, rows])).toEqual([
+      ["refresh_tokens", 5],
+      ["grants", 5],
+      ["audit_events", 5],
+    ]);
+    expect(new Set(written.map((row) => row.xid)).size).toBe(1);
+    for (const outcome of outcomes.slice(0, 5)) {
+      const rotated = (outcome as PromiseFulfilledResult<Tokens>).value;
+      await me(rotated.access_token).expect(200);
+      expect((await refresh(rotated.refresh_token)).status).toBe(200);
+    }
   });
 
   describe("B7: logout and revocation reach every instance", () => {

@@ -37,10 +37,10 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  /** Rows per statement of the sign-in's batched writes (group commit): how much load shares a commit. */
+  /** Requests per batched write (group commit): how much load shares a commit. */
   readonly writeBatchSize = new Histogram<"statement">({
     name: "sigil_db_write_batch_size",
-    help: "Rows written per statement by the batched sign-in writes (statement: login, nonce)",
+    help: "Requests per batched write: sign-ins per statement (login), nonces per insert (nonce), rotations per transaction (refresh)",
     labelNames: ["statement"],
     buckets: [1, 2, 4, 8, 16, 32, 64],
     registers: [this.registry],

@@ -2,6 +2,7 @@ import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
   afterCommit,
+  createStatementBatcher,
   type StatementBatcher,
   GrantEntity,
   type GrantMethod,
@@ -21,6 +22,7 @@ import { MetricsService } from "../metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
 import { readNonceRefusal } from "./nonce-refusal.js";
 import { createLoginRecorder, type LoginRecord } from "./record-login.sql.js";
+import { recordRotation } from "./record-rotation.sql.js";
 
 /** Who is asking, for grant and audit records. */
 export interface RequestContext {
@@ -52,6 +54,12 @@ export interface RotateRefreshParameters {
   grantedScopes: string[];
   access: AccessSnapshot;
 }
+
+/** What a rotation came to: new tokens, a replay that revoked the family, or a refusal. */
+type RotationOutcome =
+  | { kind: "issued"; response: TokenResponse }
+  | { kind: "reuse" }
+  | { kind: "invalid"; reason: "unknown" | "revoked" | "idle_expired" | "absolute_expired" };
 
 /** Why a session ended, as recorded on the session, its grants and the revocation feed. */
 export type RevocationReason =
@@ -125,10 +133,30 @@ export class SessionService {
     this.loginRecorder = createLoginRecorder(dataSource, (size) =>
       metrics.writeBatchSize.observe({ statement: "login" }, size),
     );
+    this.rotations = createStatementBatcher({
+      onBatch: (size) => metrics.writeBatchSize.observe({ statement: "refresh" }, size),
+      runOne: (p) => dataSource.transaction((manager) => this.rotateWithin(manager, p)),
+      runBatch: (batch) =>
+        dataSource.transaction(async (manager) => {
+          const outcomes: RotationOutcome[] = [];
+          for (const p of batch) outcomes.push(await this.rotateWithin(manager, p));
+          return outcomes;
+        }),
+    });
   }
 
   /** Writes logins, several per statement under load (group commit). */
   private readonly loginRecorder: StatementBatcher<LoginRecord, boolean>;
+
+  /**
+   * Rotations, several per transaction under load (group commit). Every rotation ends by appending
+   * to the audit chain, whose head row lock is held until commit: one transaction each let only
+   * one rotation through per commit (WAL flush) on the whole database. Inside a batch they run in
+   * arrival order, so a replay in the same batch meets its first use as it would one commit later;
+   * a batch that fails as a whole (a deadlock with another batch) is run again one rotation per
+   * transaction, so none is lost or half-written.
+   */
+  private readonly rotations: StatementBatcher<RotateRefreshParameters, RotationOutcome>;
 
   /** The live session `id`, or undefined when it is unknown, revoked or past its absolute limit. */
   async findActive(id: string, now: Date): Promise<SessionEntity | undefined> {
@@ -205,116 +233,100 @@ export class SessionService {
    * the sibling issued moments ago (a response the client lost) is revoked instead.
    */
   async rotateRefresh(p: RotateRefreshParameters): Promise<TokenResponse> {
-    const { lifetimes } = this.config;
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const [token] = await manager.query(
-        `SELECT id, session_id, expires_at, used_at, revoked_at, replaced_by_id
-           FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
-        [p.tokenHash],
-      );
-      if (!token) return { kind: "invalid" as const, reason: "unknown" };
-      const session = await manager
-        .getRepository(SessionEntity)
-        .findOne({ where: { id: token.session_id }, lock: { mode: "pessimistic_write" } });
-      if (!session || session.revokedAt !== null || token.revoked_at !== null) {
-        return { kind: "invalid" as const, reason: "revoked" };
-      }
-      if (token.used_at !== null) {
-        // A grace of 0 is none: a replay stamped no later than the rotation (same millisecond, or
-        // an instance whose clock lags) must not pass as a lost response.
-        const withinGrace =
-          lifetimes.refreshReuseGrace > 0 &&
-          p.now.getTime() - new Date(token.used_at).getTime() <= lifetimes.refreshReuseGrace * 1000;
-        const [child] = token.replaced_by_id
-          ? await manager.query(`SELECT used_at FROM refresh_tokens WHERE id = $1`, [token.replaced_by_id])
-          : [];
-        if (!withinGrace || !child || child.used_at !== null) {
-          await this.revokeWithin(manager, {
-            session,
-            reason: "refresh_token_reuse",
-            now: p.now,
-            requestId: p.context.requestId,
-          });
-          await this.audit.record(manager, {
-            type: "refresh_token_reuse",
-            outcome: "failure",
-            subject: session.subject,
-            chainId: session.chainId,
-            requestId: p.context.requestId,
-            occurredAt: p.now,
-            data: { sessionId: session.id, tokenId: token.id },
-          });
-          return { kind: "reuse" as const };
-        }
-        await manager.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1`, [
-          token.replaced_by_id,
-          p.now,
-        ]);
-      }
-      if (new Date(token.expires_at) <= p.now) return { kind: "invalid" as const, reason: "idle_expired" };
-      if (session.absoluteExpiresAt <= p.now) return { kind: "invalid" as const, reason: "absolute_expired" };
-
-      const next = generateRefreshToken();
-      const nextId = randomUUID();
-      const idleExpiresAt = minDate(addSeconds(p.now, lifetimes.refreshIdle), session.absoluteExpiresAt);
-      const access = this.signAccess({
-        subject: session.subject,
-        sessionId: session.id,
-        scopes: p.grantedScopes,
-        now: p.now,
-      });
-      await manager.getRepository(RefreshTokenEntity).insert({
-        id: nextId,
-        sessionId: session.id,
-        tokenHash: next.hash,
-        parentId: token.id,
-        createdAt: p.now,
-        expiresAt: idleExpiresAt,
-      });
-      // A grace replay keeps the first use: the grace must not restart with every replay.
-      await manager.query(
-        `UPDATE refresh_tokens SET used_at = COALESCE(used_at, $2), replaced_by_id = $3 WHERE id = $1`,
-        [token.id, p.now, nextId],
-      );
-      await manager.query(
-        `UPDATE sessions SET scopes = $2, last_used_at = $3, idle_expires_at = $4 WHERE id = $1`,
-        [session.id, p.grantedScopes, p.now, idleExpiresAt],
-      );
-      await this.recordGrant(manager, {
-        method: "refresh",
-        sessionId: session.id,
-        subject: session.subject,
-        requestedScopes: session.requestedScopes ?? undefined,
-        grantedScopes: p.grantedScopes,
-        access: p.access,
-        context: p.context,
-        now: p.now,
-        expiresAt: new Date(access.claims.exp * 1000),
-      });
-      await this.audit.record(manager, {
-        type: "token_refreshed",
-        outcome: "success",
-        subject: session.subject,
-        chainId: session.chainId,
-        requestId: p.context.requestId,
-        occurredAt: p.now,
-        data: { sessionId: session.id, scopes: p.grantedScopes, block: blockOf(p.access) },
-      });
-      return {
-        kind: "issued" as const,
-        response: this.tokenResponse({
-          access,
-          refreshToken: next.token,
-          sessionId: session.id,
-          subject: session.subject,
-        }),
-      };
-    });
+    const outcome = await this.rotations.run(p);
     if (outcome.kind === "issued") return outcome.response;
     if (outcome.kind === "reuse") {
       throw new InvalidGrantError("refresh token was already used: the session has been revoked");
     }
     throw new InvalidGrantError("refresh token is not valid", { details: { reason: outcome.reason } });
+  }
+
+  /**
+   * One rotation's reads and writes inside `manager`'s transaction: the presented token and its
+   * session locked, then the reuse and expiry checks, then the new token, grant and audit event.
+   */
+  private async rotateWithin(manager: EntityManager, p: RotateRefreshParameters): Promise<RotationOutcome> {
+    const { lifetimes } = this.config;
+    const [token] = await manager.query(
+      `SELECT id, session_id, expires_at, used_at, revoked_at, replaced_by_id
+           FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+      [p.tokenHash],
+    );
+    if (!token) return { kind: "invalid" as const, reason: "unknown" };
+    const session = await manager
+      .getRepository(SessionEntity)
+      .findOne({ where: { id: token.session_id }, lock: { mode: "pessimistic_write" } });
+    if (!session || session.revokedAt !== null || token.revoked_at !== null) {
+      return { kind: "invalid" as const, reason: "revoked" };
+    }
+    if (token.used_at !== null) {
+      // A grace of 0 is none: a replay stamped no later than the rotation (same millisecond, or
+      // an instance whose clock lags) must not pass as a lost response.
+      const withinGrace =
+        lifetimes.refreshReuseGrace > 0 &&
+        p.now.getTime() - new Date(token.used_at).getTime() <= lifetimes.refreshReuseGrace * 1000;
+      const [child] = token.replaced_by_id
+        ? await manager.query(`SELECT used_at FROM refresh_tokens WHERE id = $1`, [token.replaced_by_id])
+        : [];
+      if (!withinGrace || !child || child.used_at !== null) {
+        await this.revokeWithin(manager, {
+          session,
+          reason: "refresh_token_reuse",
+          now: p.now,
+          requestId: p.context.requestId,
+        });
+        await this.audit.record(manager, {
+          type: "refresh_token_reuse",
+          outcome: "failure",
+          subject: session.subject,
+          chainId: session.chainId,
+          requestId: p.context.requestId,
+          occurredAt: p.now,
+          data: { sessionId: session.id, tokenId: token.id },
+        });
+        return { kind: "reuse" as const };
+      }
+      await manager.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1`, [
+        token.replaced_by_id,
+        p.now,
+      ]);
+    }
+    if (new Date(token.expires_at) <= p.now) return { kind: "invalid" as const, reason: "idle_expired" };
+    if (session.absoluteExpiresAt <= p.now) return { kind: "invalid" as const, reason: "absolute_expired" };
+
+    const next = generateRefreshToken();
+    const nextId = randomUUID();
+    const idleExpiresAt = minDate(addSeconds(p.now, lifetimes.refreshIdle), session.absoluteExpiresAt);
+    const access = this.signAccess({
+      subject: session.subject,
+      sessionId: session.id,
+      scopes: p.grantedScopes,
+      now: p.now,
+    });
+    await recordRotation(manager, {
+      now: p.now,
+      sessionId: session.id,
+      subject: session.subject,
+      chainId: session.chainId,
+      spentTokenId: token.id,
+      nextTokenId: nextId,
+      nextTokenHash: next.hash,
+      idleExpiresAt,
+      requestedScopes: session.requestedScopes,
+      grantedScopes: p.grantedScopes,
+      access: p.access,
+      context: p.context,
+      grantExpiresAt: new Date(access.claims.exp * 1000),
+    });
+    return {
+      kind: "issued" as const,
+      response: this.tokenResponse({
+        access,
+        refreshToken: next.token,
+        sessionId: session.id,
+        subject: session.subject,
+      }),
+    };
   }
 
   /** Ends a session: refresh tokens, grants, the revocation feed and the audit log in one commit. */
