@@ -55,6 +55,21 @@ export interface RotateRefreshParameters {
   access: AccessSnapshot;
 }
 
+/** A refresh token and its session as a rotation locks them (snake_case columns). */
+interface LockedToken {
+  id: string;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+  replaced_by_id: string | null;
+  session_id: string;
+  subject: string;
+  chain_id: number;
+  requested_scopes: string[] | null;
+  absolute_expires_at: Date;
+  session_revoked_at: Date | null;
+}
+
 /** What a rotation came to: new tokens, a replay that revoked the family, or a refusal. */
 type RotationOutcome =
   | { kind: "issued"; response: TokenResponse }
@@ -98,7 +113,7 @@ export type BotTokenResponse = Omit<TokenResponse, "refresh_token" | "token_type
 
 /** Ending a session inside a caller's transaction. */
 export interface RevokeWithinParameters {
-  session: SessionEntity;
+  session: Pick<SessionEntity, "id" | "subject" | "chainId">;
   reason: RevocationReason;
   now: Date;
   requestId: string;
@@ -218,11 +233,12 @@ export class SessionService {
 
   /** The session a refresh token belongs to, without locking (for the chain checks done first). */
   async sessionOfRefreshToken(tokenHash: Buffer): Promise<SessionEntity> {
-    const row = await this.dataSource
-      .getRepository(RefreshTokenEntity)
-      .findOne({ where: { tokenHash }, select: { sessionId: true } });
-    const session =
-      row && (await this.dataSource.getRepository(SessionEntity).findOneBy({ id: row.sessionId }));
+    const session = await this.dataSource
+      .getRepository(SessionEntity)
+      .createQueryBuilder("session")
+      .innerJoin(RefreshTokenEntity, "token", "token.sessionId = session.id")
+      .where("token.tokenHash = :tokenHash", { tokenHash })
+      .getOne();
     if (!session || session.revokedAt !== null) throw new InvalidGrantError("refresh token is not valid");
     return session;
   }
@@ -247,18 +263,25 @@ export class SessionService {
    */
   private async rotateWithin(manager: EntityManager, p: RotateRefreshParameters): Promise<RotationOutcome> {
     const { lifetimes } = this.config;
-    const [token] = await manager.query(
-      `SELECT id, session_id, expires_at, used_at, revoked_at, replaced_by_id
-           FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+    // The token and its session, both locked, in one round trip.
+    const [token]: LockedToken[] = await manager.query(
+      `SELECT t.id, t.expires_at, t.used_at, t.revoked_at, t.replaced_by_id, s.id AS session_id,
+              s.subject, s.chain_id, s.requested_scopes, s.absolute_expires_at, s.revoked_at AS session_revoked_at
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+        WHERE t.token_hash = $1 FOR UPDATE OF t, s`,
       [p.tokenHash],
     );
     if (!token) return { kind: "invalid" as const, reason: "unknown" };
-    const session = await manager
-      .getRepository(SessionEntity)
-      .findOne({ where: { id: token.session_id }, lock: { mode: "pessimistic_write" } });
-    if (!session || session.revokedAt !== null || token.revoked_at !== null) {
+    if (token.session_revoked_at !== null || token.revoked_at !== null) {
       return { kind: "invalid" as const, reason: "revoked" };
     }
+    const session = {
+      id: token.session_id,
+      subject: token.subject,
+      chainId: token.chain_id,
+      requestedScopes: token.requested_scopes,
+      absoluteExpiresAt: token.absolute_expires_at,
+    };
     if (token.used_at !== null) {
       // A grace of 0 is none: a replay stamped no later than the rotation (same millisecond, or
       // an instance whose clock lags) must not pass as a lost response.
