@@ -5,8 +5,10 @@ import { bigintTransformer } from "../transformers/bigint.transformer.js";
 export type AuditOutcome = "success" | "failure" | "info";
 
 /**
- * An append-only audit record. `prev_hash`/`hash` chain the records so tampering shows; they stay
- * null until hash-chaining is implemented.
+ * An append-only audit record. `prev_hash`/`hash` chain the records so tampering shows: the
+ * database fills them, and the id, in a trigger under the chain head's lock (migration
+ * `AuditChain1764500000000`), so whatever the insert sets for them is replaced. The id the
+ * identity default drew first is dropped there, so ids step by two.
  */
 @Entity({ name: "audit_events" })
 @Check("CHK_audit_events_outcome", `"outcome" IN ('success', 'failure', 'info')`)
