@@ -22,6 +22,7 @@ import { type Api, basic, bearer, listen } from "./support/http.js";
 import { captureOutput } from "./support/output.js";
 import { ageSession, dumpAllTables, sessionRow } from "./support/rows.js";
 import { expectError, type Tokens, tokensFor } from "./support/siwe.js";
+import { waitFor } from "../guard/support/wait.js";
 
 const trader = devAccount(DevAccountIndex.trader);
 const viewer = devAccount(DevAccountIndex.viewer);
@@ -339,6 +340,44 @@ describe("tokens and sessions over HTTP", () => {
       expect((await refresh(rotated.refresh_token)).status).toBe(200);
     }
   });
+
+  // Two transactions at once: a PostgreSQL server only (embedded PGlite has one connection).
+  const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
+
+  onServer(
+    "B7: a refresh racing the revocation of its session waits for it, then is refused, never deadlocks",
+    async () => {
+      const login = await tokensFor(api, trader);
+      const revocation = sigil.database.dataSource.createQueryRunner();
+      await revocation.connect();
+      let refreshed: Promise<Response>;
+      try {
+        await revocation.startTransaction();
+        // A revocation's steps (SessionService.revoke): the session locked, then its tokens ended.
+        await revocation.query(`SELECT id FROM sessions WHERE id = $1 FOR UPDATE`, [login.session_id]);
+        refreshed = refresh(login.refresh_token).then((response) => response);
+        await waitFor(async () => {
+          const [row] = await sigil.database.dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND query LIKE '%FROM refresh_tokens t JOIN sessions s%'`,
+          );
+          return row.waiting === 1;
+        });
+        await revocation.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE session_id = $1`, [
+          login.session_id,
+        ]);
+        await revocation.query(
+          `UPDATE sessions SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1`,
+          [login.session_id],
+        );
+        await revocation.commitTransaction();
+      } finally {
+        await revocation.release();
+      }
+      expectError(await refreshed, 400, "invalid_grant");
+    },
+  );
 
   describe("B7: logout and revocation reach every instance", () => {
     let other: Api;

@@ -263,12 +263,14 @@ export class SessionService {
    */
   private async rotateWithin(manager: EntityManager, p: RotateRefreshParameters): Promise<RotationOutcome> {
     const { lifetimes } = this.config;
-    // The token and its session, both locked, in one round trip.
+    // The token and its session, both locked, in one round trip. Postgres locks in the order the
+    // clause names them: the session first, then the token, as every revocation does (it locks
+    // the session, then ends its tokens), so a logout racing a refresh waits instead of deadlocking.
     const [token]: LockedToken[] = await manager.query(
       `SELECT t.id, t.expires_at, t.used_at, t.revoked_at, t.replaced_by_id, s.id AS session_id,
               s.subject, s.chain_id, s.requested_scopes, s.absolute_expires_at, s.revoked_at AS session_revoked_at
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-        WHERE t.token_hash = $1 FOR UPDATE OF t, s`,
+        WHERE t.token_hash = $1 FOR UPDATE OF s, t`,
       [p.tokenHash],
     );
     if (!token) return { kind: "invalid" as const, reason: "unknown" };
