@@ -31,9 +31,12 @@ describe("runPrepared", () => {
     );
   });
 
-  it("passes database errors through with their SQLSTATE", async () => {
+  it("passes database errors through with their SQLSTATE, and the pool's connections stay usable", async () => {
     await expect(
       runPrepared(database.dataSource, { name: "test_division", text: "SELECT 1 / $1::int AS value" }, [0]),
     ).rejects.toMatchObject({ code: "22012" });
+    // Embedded PGlite failed both once the pool had discarded the connection of the failed statement.
+    expect(await runPrepared(database.dataSource, doubled, [4])).toEqual([{ value: 8 }]);
+    expect(await database.dataSource.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
   });
 });

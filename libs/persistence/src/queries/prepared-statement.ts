@@ -23,6 +23,24 @@ export async function runPrepared<Row>(
 ): Promise<Row[]> {
   const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
   if (!pool) throw new Error("runPrepared needs an initialized Postgres data source");
-  const result = await pool.query({ name: statement.name, text: statement.text, values: [...values] });
-  return result.rows as Row[];
+  // Not pool.query(): it discards the connection after any error, a refused row included, and on
+  // embedded PGlite (one in-process backend) the next connection then reads the discarded one's
+  // leftover protocol messages ("Connection terminated unexpectedly"). A statement's own error
+  // (it carries a SQLSTATE) leaves the connection usable, so it goes back to the pool.
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const result = await client.query({ name: statement.name, text: statement.text, values: [...values] });
+    return result.rows as Row[];
+  } catch (error) {
+    if (!hasSqlState(error)) broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+function hasSqlState(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
 }
