@@ -1,6 +1,9 @@
 import { createTestDataSource, type TestDataSource } from "../testing/create-test-data-source.js";
 import { runPrepared } from "./prepared-statement.js";
 
+// Ending a backend from another connection needs a PostgreSQL server (PGlite has one backend).
+const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
+
 describe("runPrepared", () => {
   let database: TestDataSource;
   beforeAll(async () => {
@@ -39,4 +42,26 @@ describe("runPrepared", () => {
     expect(await runPrepared(database.dataSource, doubled, [4])).toEqual([{ value: 8 }]);
     expect(await database.dataSource.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
   });
+
+  onServer(
+    "a connection ended mid-statement fails that statement only: the process lives on and the pool serves the next",
+    async () => {
+      const sleeping = runPrepared(
+        database.dataSource,
+        { name: "test_sleep", text: "SELECT pg_sleep($1::float8)" },
+        [5],
+      );
+      const ended = async () =>
+        (
+          await database.dataSource.query(
+            `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'SELECT pg_sleep%'`,
+          )
+        ).length;
+      while ((await ended()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // 57P01: "terminating connection due to administrator command", as in a server restart.
+      await expect(sleeping).rejects.toMatchObject({ code: "57P01" });
+      expect(await runPrepared(database.dataSource, doubled, [6])).toEqual([{ value: 12 }]);
+    },
+  );
 });

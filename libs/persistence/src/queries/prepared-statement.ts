@@ -26,21 +26,30 @@ export async function runPrepared<Row>(
   // Not pool.query(): it discards the connection after any error, a refused row included, and on
   // embedded PGlite (one in-process backend) the next connection then reads the discarded one's
   // leftover protocol messages ("Connection terminated unexpectedly"). A statement's own error
-  // (it carries a SQLSTATE) leaves the connection usable, so it goes back to the pool.
+  // (a SQLSTATE other than a connection's) leaves the connection usable, so it goes back to the pool.
+  // Like pool.query(), listen for the connection's own "error" while it is checked out: a
+  // connection that drops mid-query emits one, which with no listener would end the process.
   const client = await pool.connect();
   let broken: Error | undefined;
+  const onError = (error: Error) => (broken ??= error);
+  client.on("error", onError);
   try {
     const result = await client.query({ name: statement.name, text: statement.text, values: [...values] });
     return result.rows as Row[];
   } catch (error) {
-    if (!hasSqlState(error)) broken = error instanceof Error ? error : new Error(String(error));
+    if (!isStatementError(error)) broken ??= error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }
 
-function hasSqlState(error: unknown): boolean {
+/**
+ * An error of the statement, after which its connection is still good: one with a SQLSTATE, except
+ * class 08 (connection exception) and 57P01–57P03 (the server ending or refusing the session).
+ */
+function isStatementError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P0[1-3])/.test(code);
 }
