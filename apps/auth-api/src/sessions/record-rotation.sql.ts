@@ -1,5 +1,6 @@
 import type { AccessSnapshot } from "@sigil/core";
 import type { EntityManager } from "typeorm";
+import { blockOf, grantRoles } from "./grant-record.js";
 import type { RequestContext } from "./session.service.js";
 
 /** Everything a rotation writes once its token and session are locked and checked. */
@@ -55,7 +56,7 @@ export async function recordRotation(manager: EntityManager, r: RotationRecord):
     r.grantedScopes,
     r.subject,
     r.requestedScopes,
-    JSON.stringify(r.access.roles.map(({ id, name, scopes }) => ({ id, name, scopes }))),
+    JSON.stringify(grantRoles(r.access)),
     block.chainId,
     block.number.toString(),
     block.hash,
@@ -64,10 +65,6 @@ export async function recordRotation(manager: EntityManager, r: RotationRecord):
     r.grantExpiresAt,
     r.chainId,
     r.context.requestId,
-    JSON.stringify({
-      sessionId: r.sessionId,
-      scopes: r.grantedScopes,
-      block: { chainId: block.chainId, number: block.number.toString(), hash: block.hash },
-    }),
+    JSON.stringify({ sessionId: r.sessionId, scopes: r.grantedScopes, block: blockOf(r.access) }),
   ]);
 }
