@@ -1,5 +1,5 @@
-// EIP-4361 conformance: the reference implementation's vectors (../shared/conformance/siwe/, kept
-// unchanged) run through Sigil's parser, builder, validator and EOA recovery.
+// EIP-4361 conformance: the reference implementation's vectors (test/vectors/siwe/, kept unchanged,
+// source and license in its README) run through Sigil's parser, builder, validator and EOA recovery.
 import {
   SiweMessageInvalidError,
   createSiweMessage,
@@ -15,8 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const vectorsDir = path.resolve(repoRoot, "../shared/conformance/siwe");
+const vectorsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "siwe");
 const load = <T>(file: string): Record<string, T> =>
   JSON.parse(readFileSync(path.join(vectorsDir, file), "utf8")) as Record<string, T>;
 
