@@ -6,13 +6,15 @@ import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
 import { kek, keys } from "./commands/keys.js";
 import { reconcile } from "./commands/reconcile.js";
-import { roles } from "./commands/roles.js";
+import { changeRoleCommand, roles } from "./commands/roles.js";
 
 const USAGE = `sigil — Sigil's command line
 
   sigil dev                      local chain + contracts + embedded Postgres + auth-api (npm start)
   sigil roles <address> [--chain-id N] [--rpc URL] [--registry 0x…]
                                  roles and scopes of an address, read on-chain at a stated block
+  sigil roles grant|revoke <ROLE> <address> [--rpc URL] [--registry 0x…]
+                                 grant or revoke a role on the dev chain, sent by the dev admin account
   sigil keys list                signing keys and their states (pending, active, retiring, retired)
   sigil keys rotate              create the next signing key now (published first, signs after the lead)
   sigil kek rewrap               re-wrap data keys still under a former KEK (SIGIL_KEK_PREVIOUS)
@@ -45,6 +47,18 @@ async function main(argv: string[]): Promise<void> {
     case "dev":
       return dev();
     case "roles":
+      if (rest[0] === "grant" || rest[0] === "revoke") {
+        if (rest[1] === undefined || rest[2] === undefined) {
+          throw new Error(`usage: sigil roles ${rest[0]} <ROLE> <address>`);
+        }
+        return changeRoleCommand({
+          action: rest[0],
+          role: rest[1],
+          address: rest[2],
+          rpcUrl: values.rpc,
+          registry: values.registry,
+        });
+      }
       if (rest[0] === undefined) throw new Error("usage: sigil roles <address>");
       return roles({
         address: rest[0],

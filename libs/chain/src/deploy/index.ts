@@ -1,3 +1,4 @@
+export * from "./change-role.js";
 export * from "./deploy-access-stack.js";
 export * from "./seed-demo-roles.js";
 export * from "./transaction-reverted-error.js";
