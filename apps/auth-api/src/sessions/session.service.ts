@@ -1,5 +1,5 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
+import { type AccessSnapshot, DelegationInactiveError, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
   afterCommit,
   createStatementBatcher,
@@ -500,6 +500,18 @@ export class SessionService {
     });
     const expiresAt = new Date(access.claims.exp * 1000);
     await this.dataSource.transaction(async (manager) => {
+      // J8: the credential is read before the owner's roles (seconds of RPC); a revocation since
+      // must win. FOR SHARE makes a racing revocation wait for this commit, then end this session.
+      const [table, credentialId] = p.delegationId
+        ? ["delegations", p.delegationId]
+        : ["api_keys", p.apiKeyId ?? null];
+      const live: unknown[] = await manager.query(
+        `SELECT 1 FROM ${table} WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 FOR SHARE`,
+        [credentialId, p.now],
+      );
+      if (live.length === 0) {
+        throw new DelegationInactiveError("this delegation or API key was revoked or expired meanwhile");
+      }
       await manager.getRepository(SessionEntity).insert({
         id: sessionId,
         subject: p.owner.subject,
