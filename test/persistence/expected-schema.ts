@@ -80,6 +80,8 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "used_at timestamp with time zone",
       "revoked_at timestamp with time zone",
       "replaced_by_id uuid",
+      "client_address text",
+      "user_agent text",
     ],
     sessions: [
       "id uuid NOT NULL",
@@ -120,6 +122,7 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "created_at timestamp with time zone NOT NULL",
       "revoked_at timestamp with time zone",
       "revoked_reason text",
+      "signed_digest text",
     ],
     api_keys: [
       "id text NOT NULL",
@@ -140,6 +143,8 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "created_at timestamp with time zone NOT NULL",
       "revoked_at timestamp with time zone",
       "revoked_reason text",
+      "owner_digest text",
+      "owner_signature text",
     ],
     replay_nonces: ["key text NOT NULL", "expires_at timestamp with time zone NOT NULL"],
     revocations: [

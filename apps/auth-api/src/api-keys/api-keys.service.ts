@@ -12,7 +12,8 @@ import { type ApiKeyVerifier, ed25519PublicKey, SecretBox, verifySignedRequest }
 import type { HttpRequest } from "../http/http-types.js";
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
-import { getAddress } from "viem";
+import { eip191Digest, verifySiweSignature } from "@sigil/siwe";
+import { getAddress, type Hex, toHex } from "viem";
 import type { Principal } from "../access/principal.js";
 import { AuditService } from "../audit/audit.service.js";
 import { AccessReaderService } from "../chain/access-reader.service.js";
@@ -25,6 +26,7 @@ import {
 import { ReplayStore } from "../dpop/replay-store.service.js";
 import { requestContext } from "../http/request-context.js";
 import { revokeBotCredential } from "../delegations/revoke-bot-credential.js";
+import { walletStillAccepts } from "../delegations/wallet-authority.js";
 import { resolveKekProvider } from "../keys/resolve-kek-provider.js";
 import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
 import type { CreateApiKeyRequest } from "./api-keys.dto.js";
@@ -79,6 +81,7 @@ export class ApiKeysService implements OnModuleInit {
     const { principal, body, now } = p;
     assertRecentOwnerLogin({ principal, maxAgeSeconds: this.config.bots.stepUpMaxAgeSeconds, now });
     const { session } = principal;
+    const authority = await this.walletAuthority(session);
     const onChain = await this.access.read(session.chainId, getAddress(session.address));
     const scopes = narrowDelegation({
       requested: body.scopes,
@@ -96,6 +99,7 @@ export class ApiKeysService implements OnModuleInit {
       allowedClients: (body.allowedClients ?? []).map(assertClientAddress),
       maxRequestsPerMinute: body.maxRequestsPerMinute ?? 0,
       replacesId: null,
+      authority,
       requestId: p.requestId,
       now,
     });
@@ -116,6 +120,7 @@ export class ApiKeysService implements OnModuleInit {
       now: p.now,
     });
     const old = await this.ownedLive(p.principal.claims.sub, p.id, p.now);
+    const authority = await this.walletAuthority(p.principal.session);
     const view = await this.insert({
       owner: p.principal.session,
       alg: old.alg,
@@ -125,6 +130,7 @@ export class ApiKeysService implements OnModuleInit {
       allowedClients: old.allowedClients,
       maxRequestsPerMinute: old.maxRequestsPerMinute,
       replacesId: old.id,
+      authority,
       requestId: p.requestId,
       now: p.now,
     });
@@ -186,7 +192,36 @@ export class ApiKeysService implements OnModuleInit {
   }): Promise<BotTokenResponse> {
     // The guard verified the signature (ProofAuthenticated) and attached the key.
     const key = p.request.apiKey ?? (await this.authenticate(p.request, p.now));
-    const access = await this.access.read(key.chainId, getAddress(key.ownerAddress));
+    const owner = getAddress(key.ownerAddress);
+    // J4: a contract wallet is asked again at every mint whether it still accepts the sign-in.
+    const [access, accepted] = await Promise.all([
+      this.access.read(key.chainId, owner),
+      key.walletKind === "eoa" ||
+        walletStillAccepts({
+          chain: this.access.chain(key.chainId),
+          address: owner,
+          digest: key.ownerDigest,
+          signature: key.ownerSignature,
+        }),
+    ]);
+    if (!accepted) {
+      await this.dataSource.transaction((manager) =>
+        revokeBotCredential({
+          manager,
+          sessions: this.sessions,
+          audit: this.audit,
+          kind: "api_key",
+          id: key.id,
+          owner: key.ownerSubject,
+          now: p.now,
+          requestId: p.request.id ?? "",
+          reason: "wallet_signature_invalid",
+        }),
+      );
+      throw new DelegationInactiveError(
+        "the wallet no longer accepts the sign-in that created this key: it is revoked",
+      );
+    }
     const granted = botTokenScopes({ requested: p.scope, delegated: key.scopes, ownerNow: access.scopes });
     if (granted.length === 0) {
       throw new InsufficientScopeError("the owner's on-chain roles no longer allow any of the key's scopes", {
@@ -221,6 +256,23 @@ export class ApiKeysService implements OnModuleInit {
     return { alg: "hmac-sha256", secret };
   }
 
+  /**
+   * A contract wallet's key records the sign-in that authorised it (digest and signature), checked
+   * now and at every mint (J4): a sign-in the wallet no longer accepts creates no key.
+   */
+  private async walletAuthority(
+    session: SessionEntity,
+  ): Promise<{ digest: string; signature: string } | null> {
+    if (session.walletKind === "eoa" || !session.loginMessage || !session.loginSignature) return null;
+    await verifySiweSignature({
+      message: session.loginMessage,
+      address: getAddress(session.address),
+      signature: session.loginSignature as Hex,
+      chain: this.access.chain(session.chainId),
+    });
+    return { digest: toHex(eip191Digest(session.loginMessage)), signature: session.loginSignature };
+  }
+
   private async ownedLive(owner: string, id: string, now: Date): Promise<ApiKeyEntity> {
     const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id });
     if (!row || row.ownerSubject !== owner) throw new NotFoundError("no such API key");
@@ -238,6 +290,7 @@ export class ApiKeysService implements OnModuleInit {
     allowedClients: string[];
     maxRequestsPerMinute: number;
     replacesId: string | null;
+    authority: { digest: string; signature: string } | null;
     requestId: string;
     now: Date;
   }): Promise<ApiKeyView> {
@@ -283,6 +336,8 @@ export class ApiKeysService implements OnModuleInit {
       maxRequestsPerMinute: p.maxRequestsPerMinute,
       allowedClients: p.allowedClients,
       replacesId: p.replacesId,
+      ownerDigest: p.authority?.digest ?? null,
+      ownerSignature: p.authority?.signature ?? null,
       createdAt: p.now,
       revokedAt: null,
       revokedReason: null,

@@ -20,7 +20,8 @@ import {
 import type { HttpRequest } from "../http/http-types.js";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
-import { getAddress, type Hex } from "viem";
+import { SignatureInvalidError, SignatureMismatchError, verifyHashSignature } from "@sigil/siwe";
+import { getAddress, hashTypedData, type Hex } from "viem";
 import type { Principal } from "../access/principal.js";
 import { PerKeyLimiter } from "../api-keys/per-key-limiter.service.js";
 import { AuditService } from "../audit/audit.service.js";
@@ -31,6 +32,7 @@ import { revokeBotCredential } from "./revoke-bot-credential.js";
 import { type BotTokenResponse, SessionService } from "../sessions/session.service.js";
 import type { CreateDelegationRequest } from "./delegations.dto.js";
 import { assertClientAddress, assertClientAllowed, assertRecentOwnerLogin } from "./owner-authority.js";
+import { walletStillAccepts } from "./wallet-authority.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -83,17 +85,22 @@ export class DelegationsService {
       allowedClients: body.allowedClients ?? [],
       nonce: body.nonce as Hex,
     };
-    const chain = this.access.chain(session.chainId);
-    // EOAs, EIP-1271 and EIP-6492 wallets alike, on the owner's own chain.
-    const valid = await chain.client
-      .verifyTypedData({
+    const digest = hashTypedData(delegationTypedData({ chainId: session.chainId, message }) as never);
+    // EOAs, EIP-1271 and EIP-6492 wallets alike, on the owner's own chain, through SIWE's capped,
+    // deadline-bound path (J5): an unreachable chain is rpc_unavailable, never "not signed".
+    try {
+      await verifyHashSignature({
+        hash: digest,
         address: owner,
-        ...delegationTypedData({ chainId: session.chainId, message }),
         signature: body.signature as Hex,
-      } as never)
-      .catch(() => false);
-    if (!valid)
-      throw new DelegationSignatureInvalidError("the delegation is not signed by this wallet on this chain");
+        chain: this.access.chain(session.chainId),
+      });
+    } catch (error) {
+      if (!(error instanceof SignatureMismatchError || error instanceof SignatureInvalidError)) throw error;
+      throw new DelegationSignatureInvalidError("the delegation is not signed by this wallet on this chain", {
+        cause: error,
+      });
+    }
     const onChain = await this.access.read(session.chainId, owner);
     const ownerNow = onChain.scopes.filter((scope) => session.scopes.includes(scope));
     const scopes = narrowDelegation({
@@ -116,6 +123,7 @@ export class DelegationsService {
       allowedClients,
       nonce: body.nonce.toLowerCase(),
       signature: body.signature,
+      signedDigest: digest,
       createdAt: now,
       revokedAt: null,
       revokedReason: null,
@@ -123,8 +131,9 @@ export class DelegationsService {
     await this.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO delegations (id, owner_subject, owner_address, chain_id, wallet_kind, delegate_jkt,
-           scopes, expires_at, max_requests_per_minute, allowed_clients, nonce, signature, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           scopes, expires_at, max_requests_per_minute, allowed_clients, nonce, signature, created_at,
+           signed_digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (chain_id, owner_address, nonce) DO NOTHING RETURNING id`,
         [
           row.id,
@@ -140,6 +149,7 @@ export class DelegationsService {
           row.nonce,
           row.signature,
           row.createdAt,
+          row.signedDigest,
         ],
       );
       if (inserted.length !== 1)
@@ -206,7 +216,36 @@ export class DelegationsService {
     const context = requestContext(p.request);
     assertClientAllowed({ allowed: row.allowedClients, clientAddress: context.clientAddress });
     await this.limiter.consume({ key: `delegation:${row.id}`, perMinute: row.maxRequestsPerMinute });
-    const access = await this.access.read(row.chainId, getAddress(row.ownerAddress));
+    const owner = getAddress(row.ownerAddress);
+    // J4: a contract wallet is asked again at every mint whether it still accepts the delegation.
+    const [access, accepted] = await Promise.all([
+      this.access.read(row.chainId, owner),
+      row.walletKind === "eoa" ||
+        walletStillAccepts({
+          chain: this.access.chain(row.chainId),
+          address: owner,
+          digest: row.signedDigest,
+          signature: row.signature,
+        }),
+    ]);
+    if (!accepted) {
+      await this.dataSource.transaction((manager) =>
+        revokeBotCredential({
+          manager,
+          sessions: this.sessions,
+          audit: this.audit,
+          kind: "delegation",
+          id: row.id,
+          owner: row.ownerSubject,
+          now: p.now,
+          requestId: p.request.id ?? "",
+          reason: "wallet_signature_invalid",
+        }),
+      );
+      throw new DelegationInactiveError(
+        "the wallet no longer accepts this delegation's signer: it is revoked",
+      );
+    }
     const granted = botTokenScopes({ requested: p.scope, delegated: row.scopes, ownerNow: access.scopes });
     if (granted.length === 0) {
       throw new InsufficientScopeError("the owner's on-chain roles no longer allow any delegated scope", {

@@ -24,6 +24,8 @@ export interface RevokeBotCredentialParameters {
   owner: string;
   now: Date;
   requestId: string;
+  /** Why, when not the owner's request: the wallet no longer accepts its signer (J4). */
+  reason?: "wallet_signature_invalid";
 }
 
 /**
@@ -38,10 +40,11 @@ export async function revokeBotCredential(p: RevokeBotCredentialParameters): Pro
   )) as { owner_subject: string; chain_id: number; revoked_at: Date | null }[];
   if (!row || row.owner_subject !== p.owner) throw new NotFoundError(`no such ${p.kind.replace("_", " ")}`);
   if (row.revoked_at !== null) return;
-  await p.manager.query(
-    `UPDATE ${kind.table} SET revoked_at = $2, revoked_reason = 'revoked_by_owner' WHERE id = $1`,
-    [p.id, p.now],
-  );
+  await p.manager.query(`UPDATE ${kind.table} SET revoked_at = $2, revoked_reason = $3 WHERE id = $1`, [
+    p.id,
+    p.now,
+    p.reason ?? "revoked_by_owner",
+  ]);
   const live = await p.manager.getRepository(SessionEntity).find({
     where: { [kind.column]: p.id, revokedAt: IsNull() },
     lock: { mode: "pessimistic_write" },
@@ -49,7 +52,7 @@ export async function revokeBotCredential(p: RevokeBotCredentialParameters): Pro
   for (const session of live) {
     await p.sessions.revokeWithin(p.manager, {
       session,
-      reason: kind.reason,
+      reason: p.reason ?? kind.reason,
       now: p.now,
       requestId: p.requestId,
     });
@@ -61,6 +64,6 @@ export async function revokeBotCredential(p: RevokeBotCredentialParameters): Pro
     chainId: row.chain_id,
     requestId: p.requestId,
     occurredAt: p.now,
-    data: { [kind.idField]: p.id, sessionsRevoked: live.length },
+    data: { [kind.idField]: p.id, sessionsRevoked: live.length, reason: p.reason ?? "revoked_by_owner" },
   });
 }

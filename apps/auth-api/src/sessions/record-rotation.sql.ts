@@ -24,13 +24,15 @@ export interface RotationRecord {
 
 /**
  * A rotation's five writes as ONE statement (one round trip instead of five inside the caller's
- * transaction): the successor token, the spent token's use (a grace replay keeps the first use),
+ * transaction): the successor token (with the client it is answered to, which a grace replay must
+ * match), the spent token's use (a grace replay keeps the first use),
  * the session's scopes and idle expiry, the `refresh` grant and the `token_refreshed` audit event.
  */
 export const RECORD_ROTATION = `
 WITH next AS (
-  INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, created_at, expires_at)
-  VALUES ($1, $2, $3, $4, $5, $6)
+  INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, created_at, expires_at,
+                              client_address, user_agent)
+  VALUES ($1, $2, $3, $4, $5, $6, $14, $15)
 ), spent AS (
   UPDATE refresh_tokens SET used_at = COALESCE(used_at, $5), replaced_by_id = $1 WHERE id = $4
 ), session AS (

@@ -1,5 +1,5 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, InvalidGrantError, NonceUsedError } from "@sigil/core";
+import { type AccessSnapshot, DelegationInactiveError, InvalidGrantError, NonceUsedError } from "@sigil/core";
 import {
   afterCommit,
   createStatementBatcher,
@@ -59,6 +59,7 @@ export interface RotateRefreshParameters {
 /** A refresh token and its session as a rotation locks them (snake_case columns). */
 interface LockedToken {
   id: string;
+  parent_id: string | null;
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
@@ -246,8 +247,9 @@ export class SessionService {
 
   /**
    * Rotates a refresh token (RFC 9700 §4.14): the presented token is spent and a new one issued.
-   * Presenting a spent token again revokes the whole family, except within the reuse grace, where
-   * the sibling issued moments ago (a response the client lost) is revoked instead.
+   * Presenting a spent token again revokes the whole family, except within the reuse grace from
+   * the client the successor was answered to, where that successor (a response the client lost) is
+   * revoked instead; presenting a successor so superseded revokes the family (J2).
    */
   async rotateRefresh(p: RotateRefreshParameters): Promise<TokenResponse> {
     const outcome = await this.rotations.run(p);
@@ -268,16 +270,14 @@ export class SessionService {
     // clause names them: the session first, then the token, as every revocation does (it locks
     // the session, then ends its tokens), so a logout racing a refresh waits instead of deadlocking.
     const [token]: LockedToken[] = await manager.query(
-      `SELECT t.id, t.expires_at, t.used_at, t.revoked_at, t.replaced_by_id, s.id AS session_id,
+      `SELECT t.id, t.parent_id, t.expires_at, t.used_at, t.revoked_at, t.replaced_by_id, s.id AS session_id,
               s.subject, s.chain_id, s.requested_scopes, s.absolute_expires_at, s.revoked_at AS session_revoked_at
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
         WHERE t.token_hash = $1 FOR UPDATE OF s, t`,
       [p.tokenHash],
     );
     if (!token) return { kind: "invalid" as const, reason: "unknown" };
-    if (token.session_revoked_at !== null || token.revoked_at !== null) {
-      return { kind: "invalid" as const, reason: "revoked" };
-    }
+    if (token.session_revoked_at !== null) return { kind: "invalid" as const, reason: "revoked" };
     const session = {
       id: token.session_id,
       subject: token.subject,
@@ -285,6 +285,33 @@ export class SessionService {
       requestedScopes: token.requested_scopes,
       absoluteExpiresAt: token.absolute_expires_at,
     };
+    const reuse = async (cause: "replay" | "other_client" | "superseded") => {
+      await this.revokeWithin(manager, {
+        session,
+        reason: "refresh_token_reuse",
+        now: p.now,
+        requestId: p.context.requestId,
+      });
+      await this.audit.record(manager, {
+        type: "refresh_token_reuse",
+        outcome: "failure",
+        subject: session.subject,
+        chainId: session.chainId,
+        requestId: p.context.requestId,
+        occurredAt: p.now,
+        data: { sessionId: session.id, tokenId: token.id, cause },
+      });
+      return { kind: "reuse" as const };
+    };
+    if (token.revoked_at !== null) {
+      // J2: in a live session only a grace replay revokes one token (the child it supersedes); the
+      // client that holds it is the thief's victim or the thief, so the family ends either way.
+      const [parent] = token.parent_id
+        ? await manager.query(`SELECT replaced_by_id FROM refresh_tokens WHERE id = $1`, [token.parent_id])
+        : [];
+      if (parent && parent.replaced_by_id !== token.id) return reuse("superseded");
+      return { kind: "invalid" as const, reason: "revoked" };
+    }
     if (token.used_at !== null) {
       // A grace of 0 is none: a replay stamped no later than the rotation (same millisecond, or
       // an instance whose clock lags) must not pass as a lost response.
@@ -292,25 +319,15 @@ export class SessionService {
         lifetimes.refreshReuseGrace > 0 &&
         p.now.getTime() - new Date(token.used_at).getTime() <= lifetimes.refreshReuseGrace * 1000;
       const [child] = token.replaced_by_id
-        ? await manager.query(`SELECT used_at FROM refresh_tokens WHERE id = $1`, [token.replaced_by_id])
+        ? await manager.query(
+            `SELECT used_at, client_address, user_agent FROM refresh_tokens WHERE id = $1`,
+            [token.replaced_by_id],
+          )
         : [];
-      if (!withinGrace || !child || child.used_at !== null) {
-        await this.revokeWithin(manager, {
-          session,
-          reason: "refresh_token_reuse",
-          now: p.now,
-          requestId: p.context.requestId,
-        });
-        await this.audit.record(manager, {
-          type: "refresh_token_reuse",
-          outcome: "failure",
-          subject: session.subject,
-          chainId: session.chainId,
-          requestId: p.context.requestId,
-          occurredAt: p.now,
-          data: { sessionId: session.id, tokenId: token.id },
-        });
-        return { kind: "reuse" as const };
+      if (!withinGrace || !child || child.used_at !== null) return reuse("replay");
+      // A lost response is retried by the client it was answered to (J2): same address and agent.
+      if (child.client_address !== p.context.clientAddress || child.user_agent !== p.context.userAgent) {
+        return reuse("other_client");
       }
       await manager.query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1`, [
         token.replaced_by_id,
@@ -483,6 +500,18 @@ export class SessionService {
     });
     const expiresAt = new Date(access.claims.exp * 1000);
     await this.dataSource.transaction(async (manager) => {
+      // J8: the credential is read before the owner's roles (seconds of RPC); a revocation since
+      // must win. FOR SHARE makes a racing revocation wait for this commit, then end this session.
+      const [table, credentialId] = p.delegationId
+        ? ["delegations", p.delegationId]
+        : ["api_keys", p.apiKeyId ?? null];
+      const live: unknown[] = await manager.query(
+        `SELECT 1 FROM ${table} WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 FOR SHARE`,
+        [credentialId, p.now],
+      );
+      if (live.length === 0) {
+        throw new DelegationInactiveError("this delegation or API key was revoked or expired meanwhile");
+      }
       await manager.getRepository(SessionEntity).insert({
         id: sessionId,
         subject: p.owner.subject,

@@ -64,6 +64,13 @@ export class ApiKeyEntity {
   @Column({ name: "replaces_id", type: "text", nullable: true })
   replacesId!: string | null;
 
+  /** Contract wallets: the sign-in digest and signature that authorised the key, re-checked at every mint. */
+  @Column({ name: "owner_digest", type: "text", nullable: true })
+  ownerDigest!: string | null;
+
+  @Column({ name: "owner_signature", type: "text", nullable: true })
+  ownerSignature!: string | null;
+
   @Column({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 

@@ -47,6 +47,10 @@ export class DelegationEntity {
   @Column({ type: "text" })
   signature!: string;
 
+  /** The EIP-712 digest the signature is of: a contract wallet is asked again at every mint. */
+  @Column({ name: "signed_digest", type: "text", nullable: true })
+  signedDigest!: string | null;
+
   @Column({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 

@@ -37,4 +37,11 @@ export class RefreshTokenEntity {
 
   @Column({ name: "replaced_by_id", type: "uuid", nullable: true })
   replacedById!: string | null;
+
+  /** The client this token was answered to: a replay inside the reuse grace must come from it. */
+  @Column({ name: "client_address", type: "text", nullable: true })
+  clientAddress!: string | null;
+
+  @Column({ name: "user_agent", type: "text", nullable: true })
+  userAgent!: string | null;
 }

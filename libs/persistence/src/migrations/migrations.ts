@@ -4,6 +4,7 @@ import { RoleSync1764400000000 } from "./1764400000000-role-sync.js";
 import { AuditChain1764500000000 } from "./1764500000000-audit-chain.js";
 import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 import { Bots1764700000000 } from "./1764700000000-bots.js";
+import { CredentialBinding1764817000000 } from "./1764817000000-credential-binding.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const PERSISTENCE_MIGRATIONS = [
   AuditChain1764500000000,
   KeyRotation1764600000000,
   Bots1764700000000,
+  CredentialBinding1764817000000,
 ] as const;

@@ -1,5 +1,14 @@
 import type { ChainClient } from "@sigil/chain";
-import { isErc6492Signature, parseErc6492Signature, toHex, type Address, type Hex } from "viem";
+import {
+  getAddress,
+  isAddress,
+  isErc6492Signature,
+  parseErc6492Signature,
+  recoverAddress,
+  toHex,
+  type Address,
+  type Hex,
+} from "viem";
 import { SignatureInvalidError, SiweChainNotAllowedError } from "../errors/siwe-errors.js";
 import { parseSiweMessage } from "../parse/parse-siwe-message.js";
 import { eip191Digest } from "../signature/eip191-digest.js";
@@ -104,22 +113,92 @@ export async function verifySiweSignature({
     }
   }
 
-  const check = {
+  return checkContractSignature({
     chain,
     address: named.address,
     hash: toHex(eip191Digest(message)),
     signature,
-    gas: gasLimit,
-  };
+    gasLimit,
+    timeoutMs,
+    context: { wrapped, size, ...(unrecoverable ? { unrecoverable } : {}) },
+  });
+}
+
+/** Parameters of {@link verifyHashSignature}. */
+export interface VerifyHashSignatureParameters {
+  /** The 32-byte digest that was signed (an EIP-712 hash, or an EIP-191 digest). */
+  readonly hash: Hex;
+  readonly address: Address;
+  /** 65-byte ECDSA, any EIP-1271 signature, or an ERC-6492 wrapped one; hex. */
+  readonly signature: Hex;
+  /** The client of the chain the signature is for: contract wallets are checked there only. */
+  readonly chain: ChainClient;
+  readonly gasLimit?: bigint;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Verifies that `signature` is `address`'s signature of the digest `hash` (EIP-712 typed data, or
+ * a stored EIP-191 digest) through the same path as {@link verifySiweSignature}: an EOA is recovered
+ * locally, a contract wallet is asked in one gas-capped `eth_call` under a deadline, on `chain`
+ * after checking its id. Same errors as {@link verifySiweSignature} (no message checks).
+ */
+export async function verifyHashSignature({
+  hash,
+  address,
+  signature,
+  chain,
+  gasLimit = DEFAULT_SIGNATURE_GAS_LIMIT,
+  timeoutMs = DEFAULT_SIGNATURE_TIMEOUT_MS,
+}: VerifyHashSignatureParameters): Promise<VerifiedSignature> {
+  const size = signatureSize(signature);
+  if (typeof address !== "string" || !isAddress(address, { strict: false })) {
+    throw new SignatureMismatchError("address_not_in_message", { chainId: chain.chainId });
+  }
+  const wrapped = isErc6492Signature(signature);
+  if (wrapped) assertWrapperDecodes(signature);
+  let unrecoverable: SignatureInvalidError | undefined;
+  if (!wrapped && size === 65) {
+    try {
+      const signer = await recoverAddress({ hash, signature });
+      if (signer.toLowerCase() === address.toLowerCase()) return { walletKind: "eoa" };
+    } catch (cause) {
+      // Not ECDSA, yet a contract wallet may still accept these 65 bytes.
+      unrecoverable = new SignatureInvalidError("recovery_failed", { cause });
+    }
+  }
+  return checkContractSignature({
+    chain,
+    address: getAddress(address),
+    hash,
+    signature,
+    gasLimit,
+    timeoutMs,
+    context: { wrapped, size, ...(unrecoverable ? { unrecoverable } : {}) },
+  });
+}
+
+/** The contract-wallet half of both verifiers: chain id check and capped call, under one deadline. */
+async function checkContractSignature(p: {
+  chain: ChainClient;
+  address: Address;
+  hash: Hex;
+  signature: Hex;
+  gasLimit: bigint;
+  timeoutMs: number;
+  context: { wrapped: boolean; size: number; unrecoverable?: SignatureInvalidError };
+}): Promise<VerifiedSignature> {
+  const { chain, timeoutMs } = p;
+  const check = { chain, address: p.address, hash: p.hash, signature: p.signature, gas: p.gasLimit };
   const [, result] = await withDeadline(
     Promise.all([
       chain.verifyChainId(),
-      wrapped ? checkErc6492Signature(check) : checkErc1271Signature(check),
+      p.context.wrapped ? checkErc6492Signature(check) : checkErc1271Signature(check),
     ]),
     timeoutMs,
     () => verificationUnavailable(chain.chainId, new Error(`no answer within ${timeoutMs} ms`)),
   );
-  return { walletKind: walletKindOf(result, { wrapped, size, unrecoverable, chainId: chain.chainId }) };
+  return { walletKind: walletKindOf(result, { ...p.context, chainId: chain.chainId }) };
 }
 
 function walletKindOf(
