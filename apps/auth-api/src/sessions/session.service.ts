@@ -168,7 +168,7 @@ export class SessionService {
   /**
    * Rotations, several per transaction under load (group commit): one commit and one turn at the
    * audit chain's head lock per batch. Worth it only since a rotation's writes are one statement
-   * (alone it gained nothing; with it +6 % and p99 150 → ~90 ms, README "Refresh rotation"). Inside
+   * (docs/benchmarks.md, "Refresh rotation"). Inside
    * a batch they run in arrival order, so a replay in the same batch meets its first use as it
    * would one commit later; a batch that fails as a whole (a deadlock with another batch) is run
    * again one rotation per transaction, so none is lost or half-written.

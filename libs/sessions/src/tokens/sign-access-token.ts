@@ -21,10 +21,8 @@ const base64url = (json: unknown) => Buffer.from(JSON.stringify(json)).toString(
  *
  * The compact JWS (RFC 7515 §7.1) is written by hand rather than with jsonwebtoken: the same bytes
  * (header `{alg, typ, kid}` in that order, the claims as given plus `jti`, `iat`, `nbf`, `exp`), and a
- * raw 64-byte r‖s signature from node:crypto instead of a DER one converted in JS. Measured on Node
- * 20.20 (CPU per token, median of 31 alternating rounds): jsonwebtoken 56.5 µs, this 37.1 µs (−34 %),
- * of which the P-256 signature itself is 29.3 µs. The claims are copied with Object.assign because V8
- * 11 makes `{ ...claims, jti, iat, nbf, exp }` cost ~7 µs per token (about 9 µs of the 19 µs saved).
+ * raw 64-byte r‖s signature from node:crypto instead of a DER one converted in JS, which costs less
+ * per token (docs/benchmarks.md). Claims are copied with Object.assign: V8 spreads them slower.
  */
 export function signAccessToken({ key, claims, now, ttlSeconds, jti }: SignAccessTokenParameters): {
   token: string;
