@@ -4,18 +4,16 @@ import type { SessionEntity } from "@sigil/persistence";
 import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 
 /**
- * What a token may do now: the scopes it claims that its session still holds. Role sync narrows a
- * session when the chain takes a scope away, while the token's `scope` claim stays as issued. The
- * access guard, `/v1/me` and introspection all answer with this, so they cannot disagree (J3).
+ * What a token may do now: its claimed scopes that its session still holds (role sync narrows the
+ * session, never the signed claim). The guard, `/v1/me` and introspection all ask here (J3).
  */
 @Injectable()
 export class LiveScopes {
   constructor(private readonly roleSync: RoleSyncStatusService) {}
 
   /**
-   * `claimed` (a space-separated `scope`) ∩ the session's live scopes, in the claim's order. Throws
-   * `role_sync_stale` (503) while the session's chain roles are unconfirmed: allows are trusted
-   * only that long (D1), so a scope taken away during an outage is never reported as held.
+   * `claimed` (space-separated) ∩ the session's scopes, in claim order. `role_sync_stale` (503) while
+   * the chain's roles are unconfirmed: a scope removed during an outage is never reported held (D1).
    */
   of(claimed: string, session: Pick<SessionEntity, "chainId" | "scopes">): ReadonlySet<string> {
     this.roleSync.assertFresh(session.chainId);
