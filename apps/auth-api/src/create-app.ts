@@ -84,18 +84,21 @@ export async function createApp({
   fastify.addHook("onResponse", httpMetrics(app.get(MetricsService), app.get(SecurityEventsService)));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  // OpenAPI generated from the controllers and DTOs: /openapi.json, browsable at /docs.
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle("Sigil auth-api")
-      .setDescription("Sign-In with Ethereum → scoped sessions → recorded grants")
-      .setVersion("1")
-      .addBearerAuth()
-      .addBasicAuth()
-      .build(),
-  );
-  SwaggerModule.setup("docs", app, document, { jsonDocumentUrl: "openapi.json" });
+  // OpenAPI generated from the controllers and DTOs: /openapi.json, browsable at /docs (J9: off in
+  // production unless SIGIL_API_DOCS=true).
+  if (config.apiDocs) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle("Sigil auth-api")
+        .setDescription("Sign-In with Ethereum → scoped sessions → recorded grants")
+        .setVersion("1")
+        .addBearerAuth()
+        .addBasicAuth()
+        .build(),
+    );
+    SwaggerModule.setup("docs", app, document, { jsonDocumentUrl: "openapi.json" });
+  }
   app.enableShutdownHooks();
   // Initialised and ready: routes, hooks and plugins are fixed, so tests can call it in-process.
   await app.init();

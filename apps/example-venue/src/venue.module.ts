@@ -27,6 +27,7 @@ export class VenueModule {
                 longPollMs: 5_000,
               }
             : undefined,
+          ...(config.publicUrl ? { dpop: { publicUrl: config.publicUrl } } : {}),
         }),
       ],
       providers: [{ provide: VenueConfig, useValue: config }, OrderBook],

@@ -1,11 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
-import {
-  DelegatedTokenNotAllowedError,
-  InsufficientScopeError,
-  InvalidClientError,
-  UnauthorizedError,
-} from "@sigil/core";
+import { DelegatedTokenNotAllowedError, InvalidClientError, UnauthorizedError } from "@sigil/core";
 import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
 import { header, type HttpRequest, pathOf } from "../http/http-types.js";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -15,8 +10,9 @@ import { AppConfig } from "../config/app-config.js";
 import { ALLOW_DELEGATED } from "../delegations/allow-delegated.js";
 import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
-import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 import { SessionService } from "../sessions/session.service.js";
+import { LiveScopes, requireScopes } from "./live-scopes.js";
+import type { Principal } from "./principal.js";
 import { ROUTE_POLICY, type RoutePolicy } from "./route-policy.js";
 
 /**
@@ -32,7 +28,7 @@ export class AccessGuard implements CanActivate {
     private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
     private readonly sessions: SessionService,
-    private readonly roleSync: RoleSyncStatusService,
+    private readonly liveScopes: LiveScopes,
     private readonly dpop: DpopVerifier,
     private readonly apiKeys: ApiKeysService,
     private readonly apiLimit: ApiRateLimiter,
@@ -95,18 +91,19 @@ export class AccessGuard implements CanActivate {
       );
     }
     const session = await this.sessions.requireActive(claims.sid, new Date());
-    // The session's scopes are the live ones: role sync narrows them when the chain takes a scope away.
-    const current = new Set(session.scopes);
-    const scopes = new Set(claims.scope.split(" ").filter((scope) => scope !== "" && current.has(scope)));
-    // Allows are trusted only while the chain's roles are confirmed recently (fail closed, D1).
-    if (policy.scopes.length > 0) this.roleSync.assertFresh(session.chainId);
-    const missing = policy.scopes.filter((scope) => !scopes.has(scope));
-    if (missing.length > 0) {
-      throw new InsufficientScopeError(`this route needs scope ${missing.join(" ")}`, {
-        details: { scope: policy.scopes.join(" ") },
-      });
-    }
-    request.principal = { claims, scopes, session, token };
+    let scopes: ReadonlySet<string> | undefined;
+    const principal: Principal = {
+      claims,
+      scopes: () => (scopes ??= this.liveScopes.of(claims.scope, session)),
+      session,
+      token,
+    };
+    const needed = policy.scopesFor
+      ? [...policy.scopes, ...policy.scopesFor(request, claims)]
+      : policy.scopes;
+    // Fails closed (role_sync_stale) before any scope is compared when the chain's roles are stale (D1).
+    if (needed.length > 0) requireScopes(principal.scopes(), needed);
+    request.principal = principal;
   }
 
   /** The metrics scrape token (Bearer), compared by SHA-256 in constant time; none configured = open. */

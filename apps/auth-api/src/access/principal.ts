@@ -6,7 +6,11 @@ import type { HttpRequest } from "../http/http-types.js";
 /** The caller of a Bearer route: verified claims and the live session they belong to. */
 export interface Principal {
   claims: AccessTokenClaims;
-  scopes: ReadonlySet<string>;
+  /**
+   * The token's live scopes (see LiveScopes), computed on first use: throws `role_sync_stale` while
+   * the chain's roles are unconfirmed, so routes that need no scope still answer during an outage.
+   */
+  scopes(): ReadonlySet<string>;
   session: SessionEntity;
   /** The raw access token (for revocation); never logged. */
   token: string;

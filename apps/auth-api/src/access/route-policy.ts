@@ -1,4 +1,6 @@
 import { SetMetadata } from "@nestjs/common";
+import type { AccessTokenClaims } from "@sigil/sessions";
+import type { HttpRequest } from "../http/http-types.js";
 
 /** Metadata key of a route's access policy. */
 export const ROUTE_POLICY = "sigil:route-policy";
@@ -9,7 +11,12 @@ export const ROUTE_POLICY = "sigil:route-policy";
  */
 export type RoutePolicy =
   | { kind: "public" }
-  | { kind: "bearer"; scopes: readonly string[] }
+  | {
+      kind: "bearer";
+      scopes: readonly string[];
+      /** Further scopes this particular request needs (checked by the guard like `scopes`). */
+      scopesFor?: (request: HttpRequest, claims: AccessTokenClaims) => readonly string[];
+    }
   | { kind: "client" }
   | { kind: "proof"; proof: "dpop" | "signed_request" }
   | { kind: "scrape" };
@@ -20,6 +27,14 @@ export const Public = () => SetMetadata(ROUTE_POLICY, { kind: "public" } satisfi
 /** A live Sigil access token (Bearer) holding every listed scope. */
 export const Authenticated = (...scopes: string[]) =>
   SetMetadata(ROUTE_POLICY, { kind: "bearer", scopes } satisfies RoutePolicy);
+
+/**
+ * A live Sigil access token holding the scopes `scopesFor` names for the request at hand (e.g.
+ * another subject's data needs `sigil:admin`): the guard checks them, failing closed like any scope.
+ */
+export const AuthenticatedFor = (
+  scopesFor: (request: HttpRequest, claims: AccessTokenClaims) => readonly string[],
+) => SetMetadata(ROUTE_POLICY, { kind: "bearer", scopes: [], scopesFor } satisfies RoutePolicy);
 
 /** A registered resource server, by HTTP Basic client credentials (introspection, revocation feed). */
 export const ClientAuthenticated = () => SetMetadata(ROUTE_POLICY, { kind: "client" } satisfies RoutePolicy);

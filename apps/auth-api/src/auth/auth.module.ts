@@ -1,6 +1,7 @@
 import { Module } from "@nestjs/common";
 import { APP_GUARD } from "@nestjs/core";
 import { AccessGuard } from "../access/access.guard.js";
+import { LiveScopes } from "../access/live-scopes.js";
 import { AuditService } from "../audit/audit.service.js";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { GrantsController } from "../grants/grants.controller.js";
@@ -44,6 +45,7 @@ import { LoginService } from "./login.service.js";
     AccessReaderService,
     RoleSyncService,
     RoleSyncStatusService,
+    LiveScopes,
     RevocationSignalService,
     AuthRateLimitGuard,
     ReplayStore,

@@ -147,6 +147,7 @@ describe("loadConfig: signing keys, KEK and production refusals", () => {
     SIGIL_CHAINS: mainnet,
     SIGIL_KEK: kek,
     SIGIL_ISSUER: "https://auth.venue.example",
+    SIGIL_METRICS_TOKEN: "m".repeat(16) + "0123456789abcdef",
   };
   let dir: string;
 
@@ -196,6 +197,7 @@ describe("loadConfig: signing keys, KEK and production refusals", () => {
       "SIGIL_CHAINS.0.registry",
     ],
     ["synchronize", { TYPEORM_SYNCHRONIZE: "true" }, "TYPEORM_SYNCHRONIZE"],
+    ["public metrics (no SIGIL_METRICS_TOKEN)", { SIGIL_METRICS_TOKEN: "" }, "SIGIL_METRICS_TOKEN"],
     [
       "a publish lead shorter than the JWKS max-age",
       { SIGIL_KEY_PUBLISH_LEAD: "30" },
@@ -203,6 +205,15 @@ describe("loadConfig: signing keys, KEK and production refusals", () => {
     ],
   ])("production refuses %s, naming the setting", (_what, change, key) => {
     expectInvalid({ ...production, ...change }, key);
+  });
+
+  it("J9: the API docs are on outside production, off in production unless SIGIL_API_DOCS=true", () => {
+    expect(loadConfig({ SIGIL_CHAINS: chains }).apiDocs).toBe(true);
+    expect(loadConfig({ SIGIL_CHAINS: chains, SIGIL_ENV: "test" }).apiDocs).toBe(true);
+    expect(loadConfig({ SIGIL_CHAINS: chains, SIGIL_API_DOCS: "false" }).apiDocs).toBe(false);
+    expect(loadConfig(production).apiDocs).toBe(false);
+    expect(loadConfig({ ...production, SIGIL_API_DOCS: "true" }).apiDocs).toBe(true);
+    expectInvalid({ ...production, SIGIL_API_DOCS: "yes" }, "SIGIL_API_DOCS");
   });
 
   it("production refuses the development KEK file (dev keys), and reads a real KEK file", () => {

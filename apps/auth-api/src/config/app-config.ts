@@ -123,6 +123,7 @@ const envSchema = z.object({
   SIGIL_ROLE_SYNC_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   SIGIL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   SIGIL_DEMO_PAGE: booleanString.optional(),
+  SIGIL_API_DOCS: booleanString.optional(),
   SIGIL_DEMO_VENUE_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIGIL_STEP_UP_MAX_AGE: z.coerce.number().int().min(30).max(86_400).default(300),
   SIGIL_SIGNED_REQUEST_WINDOW: z.coerce.number().int().min(1).max(60).default(5),
@@ -255,6 +256,8 @@ export class AppConfig {
     /** The "Sign in with wallet" demo page at `/` (dev mode). */
     readonly demo: DemoPageConfig,
     readonly bots: BotConfig = DEFAULT_BOT_CONFIG,
+    /** The OpenAPI document (`/openapi.json`, `/docs-yaml`) and its browser at `/docs`. */
+    readonly apiDocs: boolean = true,
   ) {}
 }
 
@@ -349,6 +352,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signedRequestWindowSeconds: e.SIGIL_SIGNED_REQUEST_WINDOW,
       apiKeyMaxTtlSeconds: e.SIGIL_API_KEY_MAX_TTL,
     },
+    // A map of every route for whoever asks: production serves it only when asked to.
+    e.SIGIL_API_DOCS ?? e.SIGIL_ENV !== "production",
   );
 }
 
@@ -455,9 +460,15 @@ interface ProductionCheckParameters {
   chains: ChainConfig[];
 }
 
-/** Production refuses missing or development secrets, dev chains and plain-HTTP issuer URLs. */
+/**
+ * Production refuses missing or development secrets, dev chains, plain-HTTP issuer URLs and
+ * public metrics.
+ */
 function refuseWeakProductionSetup({ e, issuer, kek, chains }: ProductionCheckParameters): void {
   if (kek === undefined) throw invalid("SIGIL_KEK", "required in production (or SIGIL_KEK_FILE)");
+  if (e.SIGIL_METRICS_TOKEN === undefined) {
+    throw invalid("SIGIL_METRICS_TOKEN", "required in production: scrapers send it as a Bearer token");
+  }
   if (
     e.SIGIL_KEK_FILE !== undefined &&
     path.resolve(e.SIGIL_KEK_FILE) === path.resolve(e.SIGIL_DATA_DIR, "kek")

@@ -4,7 +4,15 @@ import { InsufficientScopeError, InvalidRequestError, Scopes } from "@sigil/core
 import { GrantEntity } from "@sigil/persistence";
 import { DataSource, LessThan } from "typeorm";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
-import { Authenticated } from "../access/route-policy.js";
+import { AuthenticatedFor } from "../access/route-policy.js";
+import type { HttpRequest } from "../http/http-types.js";
+import type { AccessTokenClaims } from "@sigil/sessions";
+
+/** Another subject's grants need `sigil:admin`, checked by the access guard like any route scope (J9). */
+function scopesForSubject(request: HttpRequest, claims: AccessTokenClaims): readonly string[] {
+  const subject = (request.query as { subject?: unknown }).subject;
+  return subject !== undefined && subject !== claims.sub ? [Scopes.sigilAdmin] : [];
+}
 
 /** Grant history: the caller's own; anyone's with the `sigil:admin` scope. */
 @ApiTags("grants")
@@ -14,7 +22,7 @@ export class GrantsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
-  @Authenticated()
+  @AuthenticatedFor(scopesForSubject)
   @ApiQuery({
     name: "subject",
     required: false,
@@ -29,7 +37,8 @@ export class GrantsController {
     @Query("limit") limit?: string,
   ) {
     const target = subject ?? principal.claims.sub;
-    if (target !== principal.claims.sub && !principal.scopes.has(Scopes.sigilAdmin)) {
+    // The guard checked this already (scopesForSubject); kept so the two can never drift apart open.
+    if (target !== principal.claims.sub && !principal.scopes().has(Scopes.sigilAdmin)) {
       throw new InsufficientScopeError("reading another subject's grants needs sigil:admin", {
         details: { scope: Scopes.sigilAdmin },
       });

@@ -51,14 +51,15 @@ export class HealthController {
     }
   }
 
+  /** The kind only: readiness is public, so it names no database user, host or database (J9). */
   private async database(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check("database");
-    const { kind, location } = describeDatabase(this.dataSource);
+    const { kind } = describeDatabase(this.dataSource);
     try {
       await this.dataSource.query("SELECT 1");
-      return check.up({ kind, location });
+      return check.up({ kind });
     } catch {
-      return check.down({ kind, location, error: "database_unavailable" });
+      return check.down({ kind, error: "database_unavailable" });
     }
   }
 

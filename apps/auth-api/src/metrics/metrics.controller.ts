@@ -6,8 +6,8 @@ import { MetricsService } from "./metrics.service.js";
 
 /**
  * Prometheus exposition. It holds counts, never subjects or tokens. Public like the health routes
- * unless `SIGIL_METRICS_TOKEN` is set, when scrapers must send it as a Bearer token (the access
- * guard checks it); either way deployments keep it off the public listener (see README, Operations).
+ * unless `SIGIL_METRICS_TOKEN` is set (production requires it), when scrapers must send it as a
+ * Bearer token (the access guard checks it); deployments also keep it off the public listener.
  */
 @ApiTags("operations")
 @Controller("metrics")

@@ -11,6 +11,7 @@ import {
 import type { HttpRequest } from "../http/http-types.js";
 import { AcceptsForms } from "../http/request-bodies.js";
 import { DataSource } from "typeorm";
+import { LiveScopes } from "../access/live-scopes.js";
 import { ClientAuthenticated, Public } from "../access/route-policy.js";
 import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
@@ -26,6 +27,7 @@ export class OAuthController {
     private readonly dataSource: DataSource,
     private readonly keys: SigningKeysService,
     private readonly sessions: SessionService,
+    private readonly liveScopes: LiveScopes,
   ) {}
 
   /**
@@ -49,7 +51,11 @@ export class OAuthController {
     return {};
   }
 
-  /** Token state for resource servers (client authentication required; B8). */
+  /**
+   * Token state for resource servers (client authentication required; B8). `scope` is the token's
+   * live scopes, as the access guard and `/v1/me` see them; an active token whose chain roles are
+   * unconfirmed gets 503 role_sync_stale, never `active: true` with scopes that may be gone (J3).
+   */
   @Post("introspect")
   @AcceptsForms()
   @ClientAuthenticated()
@@ -66,14 +72,16 @@ export class OAuthController {
         token_type: "refresh_token",
         sub: session.subject,
         sid: session.id,
-        scope: session.scopes.join(" "),
+        scope: [...this.liveScopes.of(session.scopes.join(" "), session)].join(" "),
         exp: Math.floor(session.absoluteExpiresAt.getTime() / 1000),
         iss: this.config.issuer,
       };
     }
     const claims = this.verify(body.token, now);
-    if (!claims || !(await this.sessions.findActive(claims.sid, now))) return { active: false };
-    return { active: true, token_type: "access_token", ...claims };
+    const session = claims && (await this.sessions.findActive(claims.sid, now));
+    if (!claims || !session) return { active: false };
+    const scope = [...this.liveScopes.of(claims.scope, session)].join(" ");
+    return { active: true, token_type: "access_token", ...claims, scope };
   }
 
   private verify(token: string, now: Date, allowExpired = false): AccessTokenClaims | undefined {

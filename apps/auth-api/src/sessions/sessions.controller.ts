@@ -19,12 +19,16 @@ export class SessionsController {
     private readonly sessions: SessionService,
   ) {}
 
-  /** Who the token speaks for, and the on-chain roles and block its scopes were granted from. */
+  /**
+   * Who the token speaks for, its live scopes (as introspection gives them: 503 role_sync_stale
+   * while the chain's roles are unconfirmed), and the on-chain roles and block they were granted from.
+   */
   @Get("me")
   @Authenticated()
   @AllowDelegated()
   async me(@CurrentPrincipal() principal: Principal) {
     const { session, claims } = principal;
+    const scope = [...principal.scopes()];
     const grant = await this.dataSource
       .getRepository(GrantEntity)
       .findOne({ where: { sessionId: session.id }, order: { issuedAt: "DESC" } });
@@ -32,7 +36,7 @@ export class SessionsController {
       sub: claims.sub,
       address: session.address,
       chainId: session.chainId,
-      scope: [...principal.scopes],
+      scope,
       roles: (grant?.roles ?? []).map((role) => (role as { name: string }).name),
       sessionId: session.id,
       rolesCheckedAt: grant

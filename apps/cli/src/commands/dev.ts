@@ -80,6 +80,7 @@ export async function dev(): Promise<void> {
         VENUE_CLIENT_ID: venueClient.id,
         VENUE_CLIENT_SECRET: venueClient.secret,
         VENUE_CORS_ORIGINS: issuer,
+        VENUE_PUBLIC_URL: `http://${host}:${venuePort}`,
       },
     }).catch(async (error: unknown) => {
       await api.stop();

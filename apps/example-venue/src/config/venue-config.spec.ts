@@ -38,7 +38,16 @@ describe("loadVenueConfig", () => {
     ).toMatchObject({ revocationsUrl: "http://127.0.0.1:3000/v1/revocations", port: 3001 });
   });
 
+  it("J9: reads VENUE_PUBLIC_URL (the DPoP htu base) without a trailing slash; unset by default", () => {
+    expect(loadVenueConfig(env).publicUrl).toBeUndefined();
+    expect(loadVenueConfig({ ...env, VENUE_PUBLIC_URL: "https://venue.example/api/" }).publicUrl).toBe(
+      "https://venue.example/api",
+    );
+  });
+
   it.each([
+    [{ VENUE_PUBLIC_URL: "ftp://venue.example" }, "VENUE_PUBLIC_URL"],
+    [{ VENUE_PUBLIC_URL: "https://venue.example/?x=1" }, "VENUE_PUBLIC_URL"],
     [{ SIGIL_ISSUER: undefined }, "SIGIL_ISSUER"],
     [{ SIGIL_AUDIENCE: "" }, "SIGIL_AUDIENCE"],
     [{ SIGIL_JWKS_URL: "file:///etc/jwks.json" }, "SIGIL_JWKS_URL"],

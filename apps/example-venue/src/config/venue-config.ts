@@ -12,6 +12,10 @@ const envSchema = z.object({
   SIGIL_AUDIENCE: z.string().min(1),
   SIGIL_JWKS_URL: httpUrl,
   SIGIL_REVOCATIONS_URL: httpUrl.optional(),
+  VENUE_PUBLIC_URL: httpUrl
+    .refine((url) => !/[?#]/.test(url), "must have no query or fragment")
+    .transform((url) => url.replace(/\/$/, ""))
+    .optional(),
   VENUE_CLIENT_ID: z.string().min(1),
   VENUE_CLIENT_SECRET: z
     .string()
@@ -49,6 +53,11 @@ export class VenueConfig {
     readonly clientSecret: string,
     /** Browser origins allowed to call the venue cross-origin (the demo page); none by default. */
     readonly corsOrigins: string[],
+    /**
+     * The venue's base URL as clients call it: DPoP proofs must name it (`htu`). Unset, the Host
+     * header is used, which a proof made for another server sharing the hostname also matches.
+     */
+    readonly publicUrl: string | undefined = undefined,
   ) {}
 }
 
@@ -78,5 +87,6 @@ export function loadVenueConfig(env: Record<string, string | undefined>): VenueC
     e.VENUE_CLIENT_ID,
     e.VENUE_CLIENT_SECRET,
     e.VENUE_CORS_ORIGINS,
+    e.VENUE_PUBLIC_URL,
   );
 }
