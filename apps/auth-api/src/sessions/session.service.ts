@@ -70,6 +70,7 @@ interface LockedToken {
   requested_scopes: string[] | null;
   absolute_expires_at: Date;
   session_revoked_at: Date | null;
+  session_scopes: string[];
 }
 
 /** What a rotation came to: new tokens, a replay that revoked the family, or a refusal. */
@@ -271,7 +272,8 @@ export class SessionService {
     // the session, then ends its tokens), so a logout racing a refresh waits instead of deadlocking.
     const [token]: LockedToken[] = await manager.query(
       `SELECT t.id, t.parent_id, t.expires_at, t.used_at, t.revoked_at, t.replaced_by_id, s.id AS session_id,
-              s.subject, s.chain_id, s.requested_scopes, s.absolute_expires_at, s.revoked_at AS session_revoked_at
+              s.subject, s.chain_id, s.requested_scopes, s.absolute_expires_at, s.revoked_at AS session_revoked_at,
+              s.scopes AS session_scopes
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
         WHERE t.token_hash = $1 FOR UPDATE OF s, t`,
       [p.tokenHash],
@@ -361,6 +363,18 @@ export class SessionService {
       context: p.context,
       grantExpiresAt: new Date(access.claims.exp * 1000),
     });
+    // J3: a refresh can read a role's loss before the chain follower applies it; the feed must then
+    // narrow the session's earlier tokens at resource servers too, as the follower would have.
+    if (token.session_scopes.some((scope) => !p.grantedScopes.includes(scope))) {
+      await manager.getRepository(RevocationEntity).insert({
+        sessionId: session.id,
+        reason: "scope_removed",
+        revokedAt: p.now,
+        expiresAt: addSeconds(p.now, lifetimes.accessToken),
+        scopes: p.grantedScopes,
+      });
+      await notifyRevocation(manager);
+    }
     return {
       kind: "issued" as const,
       response: this.tokenResponse({
