@@ -5,6 +5,7 @@ import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
 import { CreateDelegationRequest, DelegationTokenRequest } from "./delegations.dto.js";
 import { DelegationsService } from "./delegations.service.js";
+import { TokenEndpointLimit } from "../rate-limit/token-endpoint-limit.js";
 
 /** Delegated session keys: the owner registers, lists, inspects and revokes; the bot logs in. */
 @ApiTags("delegations")
@@ -60,6 +61,7 @@ export class DelegationsController {
   /** The bot's login: a `DPoP` proof signed by the delegated session key (no bearer credential). */
   @Post(":id/token")
   @ProofAuthenticated("dpop")
+  @TokenEndpointLimit()
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
   token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: HttpRequest) {

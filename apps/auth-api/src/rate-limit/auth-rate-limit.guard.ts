@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import type { HttpReply, HttpRequest } from "../http/http-types.js";
 import { walletNamedIn } from "../auth/siwe-lines.js";
+import { clientKey } from "./client-key.js";
 import { RateLimitService } from "./rate-limit.service.js";
 
 /**
@@ -15,8 +16,8 @@ export class AuthRateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
     const response = context.switchToHttp().getResponse<HttpReply>();
-    const common = { response, requestId: request.id };
-    await this.limits.check({ ...common, limit: "auth_ip", keyKind: "ip", key: request.ip ?? "unknown" });
+    const common = { response, requestId: request.id, clientAddress: request.ip };
+    await this.limits.check({ ...common, limit: "auth_ip", keyKind: "ip", key: clientKey(request.ip) });
     const body = request.body as { message?: unknown; address?: unknown } | undefined;
     // Challenge names the wallet in its body, login in the message's second line.
     const [limit, address] =

@@ -8,8 +8,11 @@ import { SecurityEventsService } from "../security-events/security-events.servic
 import { RedisService } from "./redis.service.js";
 import { ResilientLimiter } from "./resilient-limiter.js";
 
-/** Names of the limits. Auth ones are the stricter sign-in budgets; `api` covers every route. */
-export type LimitName = "auth_ip" | "auth_wallet_challenge" | "auth_wallet_login" | "api";
+/**
+ * Names of the limits. Auth ones are the stricter sign-in budgets; `token` covers bot token routes
+ * and revocation; `api` covers every route.
+ */
+export type LimitName = "auth_ip" | "auth_wallet_challenge" | "auth_wallet_login" | "token" | "api";
 
 /** One request against one limit. */
 export interface LimitCheck {
@@ -17,10 +20,12 @@ export interface LimitCheck {
   /** Kind of key, for metrics and events: `ip`, `wallet`, `session`, `client`. */
   keyKind: string;
   key: string;
+  /** For the events of a ban: the client address the key stands for. */
+  clientAddress?: string | undefined;
   /** Route weight: points this request costs. */
   weight?: number;
   response: HttpReply;
-  requestId?: string;
+  requestId?: string | undefined;
 }
 
 const VIOLATION_WINDOW_SECONDS = 600;
@@ -64,6 +69,7 @@ export class RateLimitService {
       );
       this.limits.auth_wallet_login = limiter("auth_wallet_login", authRateLimit.perAddressPerMinute, window);
     }
+    if (abuse.tokenPerClient > 0) this.limits.token = limiter("token", abuse.tokenPerClient, window);
     if (abuse.apiPointsPerSecond > 0) this.limits.api = limiter("api", abuse.apiPointsPerSecond, 1);
     this.violations =
       abuse.banThreshold > 0
@@ -118,7 +124,7 @@ export class RateLimitService {
       type: "ban",
       reason: `${check.limit}_violations`,
       subject: check.keyKind === "wallet" ? check.key : null,
-      clientAddress: check.keyKind === "ip" ? check.key : null,
+      clientAddress: check.clientAddress ?? (check.keyKind === "ip" ? check.key : null),
       requestId: check.requestId ?? null,
       data: { keyKind: check.keyKind, banNumber: count, seconds, limit: check.limit },
       occurredAt: new Date(),
