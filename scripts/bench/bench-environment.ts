@@ -164,6 +164,7 @@ export async function startAuthApi(p: {
       // The load generator is one client address: per-IP sign-in limits would measure the limiter.
       SIGIL_AUTH_RATE_LIMIT_IP: "0",
       SIGIL_AUTH_RATE_LIMIT_ADDRESS: "0",
+      SIGIL_RATE_LIMIT_TOKEN: "0",
       // One auth-api process per core (BENCH_WORKERS=1 measures a single process).
       SIGIL_WORKERS: p.workers ?? process.env.BENCH_WORKERS ?? "auto",
     },

@@ -39,6 +39,7 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
+    await this.apiLimit.chargeTokenEndpoint(context, request);
     await this.admit(context, request);
     await this.apiLimit.charge(context, request);
     return true;

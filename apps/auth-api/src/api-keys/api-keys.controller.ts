@@ -5,6 +5,7 @@ import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
 import { ApiKeyTokenRequest, CreateApiKeyRequest, RotateApiKeyRequest } from "./api-keys.dto.js";
 import { ApiKeysService } from "./api-keys.service.js";
+import { TokenEndpointLimit } from "../rate-limit/token-endpoint-limit.js";
 
 /** Exchange-style API keys: the owner creates, lists, rotates and revokes; a bot signs requests. */
 @ApiTags("api-keys")
@@ -70,6 +71,7 @@ export class ApiKeysController {
   /** A signed request (X-Sigil-Key/-Timestamp/-Nonce/-Signature) buys a short-lived Bearer token. */
   @Post("token")
   @ProofAuthenticated("signed_request")
+  @TokenEndpointLimit()
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
   token(@Body() body: ApiKeyTokenRequest, @Req() request: HttpRequest) {

@@ -4,10 +4,8 @@ import { hashRefreshToken, isRefreshTokenShape, randomSecret } from "@sigil/sess
 import {
   createSiweMessage,
   parseSiweMessage,
-  SignatureInvalidError,
   SignatureMismatchError,
   validateSiweMessage,
-  verifyEoaSignature,
   verifySiweSignature,
 } from "@sigil/siwe";
 import { getAddress, type Hex, isAddress } from "viem";
@@ -21,6 +19,7 @@ import { type RequestContext, SessionService } from "../sessions/session.service
 import type { TokenResponse } from "../sessions/token-response.js";
 import { createNonceWriter, type NonceRow } from "./insert-nonce.sql.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
+import { isOwnEoaSignature } from "./siwe-lines.js";
 
 /** Statement of server-prepared challenges; the scopes follow under Resources. */
 const CHALLENGE_STATEMENT = "Sign in to Sigil. The scopes you grant are listed under Resources.";
@@ -203,16 +202,5 @@ export class LoginService {
   private async checkNonce(p: { nonce: string; address: string; chainId: number; now: Date }): Promise<void> {
     const refusal = await readNonceRefusal(this.dataSource, p);
     if (refusal) throw refusal;
-  }
-}
-
-/** True when `signature` is `address`'s own 65-byte ECDSA signature of `message` (no RPC). */
-async function isOwnEoaSignature(message: string, address: Hex, signature: string): Promise<boolean> {
-  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) return false;
-  try {
-    return await verifyEoaSignature({ message, address, signature: signature as Hex });
-  } catch (error) {
-    if (error instanceof SignatureInvalidError) return false;
-    throw error;
   }
 }

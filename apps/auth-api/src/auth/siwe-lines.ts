@@ -1,5 +1,7 @@
 // Fields read off a SIWE message's text without parsing it: for the per-wallet limit before the
 // login runs, and for the security event of a login that failed, whose message may not parse.
+import { SignatureInvalidError, verifyEoaSignature } from "@sigil/siwe";
+import type { Hex } from "viem";
 
 /** The address line of a SIWE message (line 2). */
 const ADDRESS_LINE = /^[^\n]*\n(0x[0-9a-fA-F]{40})\n/;
@@ -19,4 +21,25 @@ export function walletNamedIn(message: string): string | undefined {
  */
 export function statementOf(message: string): string | undefined {
   return STATEMENT.exec(message.slice(0, 4_096))?.[1]?.slice(0, STATEMENT_MAX);
+}
+
+/** True when `signature` is `address`'s own 65-byte ECDSA signature of `message` (no RPC). */
+export async function isOwnEoaSignature(message: string, address: Hex, signature: string): Promise<boolean> {
+  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) return false;
+  try {
+    return await verifyEoaSignature({ message, address, signature: signature as Hex });
+  } catch (error) {
+    if (error instanceof SignatureInvalidError) return false;
+    throw error;
+  }
+}
+
+/**
+ * The wallet line 2 of `message` names, when `signature` is that wallet's own EOA signature of the
+ * whole text: the only failed logins that may count against a wallet (J1). Contract wallets need RPC.
+ */
+export async function verifiedWalletOf(message: string, signature: string): Promise<string | undefined> {
+  const wallet = walletNamedIn(message);
+  if (wallet === undefined) return undefined;
+  return (await isOwnEoaSignature(message, wallet as Hex, signature)) ? wallet : undefined;
 }

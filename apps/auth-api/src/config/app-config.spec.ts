@@ -269,6 +269,7 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
     expect(config.abuse).toEqual({
       authWindowSeconds: 60,
       apiPointsPerSecond: 0,
+      tokenPerClient: 60,
       banThreshold: 10,
       banSeconds: 60,
       redisUrl: undefined,
@@ -288,6 +289,7 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
       SIGIL_AUTH_RATE_LIMIT_ADDRESS: "5",
       SIGIL_AUTH_RATE_LIMIT_WINDOW: "10",
       SIGIL_RATE_LIMIT_API: "100",
+      SIGIL_RATE_LIMIT_TOKEN: "20",
       SIGIL_RATE_LIMIT_BAN_THRESHOLD: "0",
       SIGIL_RATE_LIMIT_BAN_SECONDS: "300",
       REDIS_URL: "rediss://:pw@redis.internal:6380/2",
@@ -301,6 +303,7 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
     expect(config.abuse).toEqual({
       authWindowSeconds: 10,
       apiPointsPerSecond: 100,
+      tokenPerClient: 20,
       banThreshold: 0,
       banSeconds: 300,
       redisUrl: "rediss://:pw@redis.internal:6380/2",
@@ -318,6 +321,7 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
     ["SIGIL_AUTH_RATE_LIMIT_WINDOW", "0"],
     ["SIGIL_AUTH_RATE_LIMIT_WINDOW", "3601"],
     ["SIGIL_RATE_LIMIT_API", "1.5"],
+    ["SIGIL_RATE_LIMIT_TOKEN", "-1"],
     ["SIGIL_RATE_LIMIT_BAN_THRESHOLD", "-2"],
     ["SIGIL_RATE_LIMIT_BAN_SECONDS", "0"],
     ["SIGIL_RATE_LIMIT_BAN_SECONDS", "86401"],

@@ -92,6 +92,7 @@ const envSchema = z.object({
   SIGIL_AUTH_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(0).default(20),
   SIGIL_AUTH_RATE_LIMIT_WINDOW: seconds(1, 3_600, 60),
   SIGIL_RATE_LIMIT_API: z.coerce.number().int().min(0).default(0),
+  SIGIL_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).default(60),
   SIGIL_RATE_LIMIT_BAN_THRESHOLD: z.coerce.number().int().min(0).default(10),
   SIGIL_RATE_LIMIT_BAN_SECONDS: seconds(1, 86_400, 60),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -201,6 +202,8 @@ export interface AbuseProtectionConfig {
   authWindowSeconds: number;
   /** Route-weight points per second per caller on every route; 0 = off. */
   apiPointsPerSecond: number;
+  /** Calls per client address per `authWindowSeconds` to the bot token routes and revocation; 0 = off. */
+  tokenPerClient: number;
   /** Limit violations within 10 minutes that earn a ban; 0 = never ban. */
   banThreshold: number;
   /** First ban; each further ban within a day doubles it (at most a day). */
@@ -334,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     {
       authWindowSeconds: e.SIGIL_AUTH_RATE_LIMIT_WINDOW,
       apiPointsPerSecond: e.SIGIL_RATE_LIMIT_API,
+      tokenPerClient: e.SIGIL_RATE_LIMIT_TOKEN,
       banThreshold: e.SIGIL_RATE_LIMIT_BAN_THRESHOLD,
       banSeconds: e.SIGIL_RATE_LIMIT_BAN_SECONDS,
       redisUrl: e.REDIS_URL,

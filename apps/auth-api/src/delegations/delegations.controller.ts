@@ -3,14 +3,24 @@ import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
 import type { HttpRequest } from "../http/http-types.js";
 import { CurrentPrincipal, type Principal } from "../access/principal.js";
 import { Authenticated, ProofAuthenticated } from "../access/route-policy.js";
+import { DelegationEntity } from "@sigil/persistence";
+import { DataSource } from "typeorm";
+import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
 import { CreateDelegationRequest, DelegationTokenRequest } from "./delegations.dto.js";
 import { DelegationsService } from "./delegations.service.js";
+import { TokenEndpointLimit } from "../rate-limit/token-endpoint-limit.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Delegated session keys: the owner registers, lists, inspects and revokes; the bot logs in. */
 @ApiTags("delegations")
 @Controller("v1/delegations")
 export class DelegationsController {
-  constructor(private readonly delegations: DelegationsService) {}
+  constructor(
+    private readonly delegations: DelegationsService,
+    private readonly dpop: DpopVerifier,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /** Registers an EIP-712 delegation (owner token from a recent sign-in, C6). */
   @Post()
@@ -60,9 +70,21 @@ export class DelegationsController {
   /** The bot's login: a `DPoP` proof signed by the delegated session key (no bearer credential). */
   @Post(":id/token")
   @ProofAuthenticated("dpop")
+  @TokenEndpointLimit()
   @HttpCode(200)
   @Header("Cache-Control", "no-store")
-  token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: HttpRequest) {
+  async token(@Param("id") id: string, @Body() body: DelegationTokenRequest, @Req() request: HttpRequest) {
+    // The proof's jti is stored only once its key is the delegation's (J6); unknown ids are refused below.
+    const delegateJkt = await this.delegateKeyOf(id);
+    if (delegateJkt !== undefined) await this.dpop.confirmKey(request, delegateJkt);
     return this.delegations.issueToken({ id, scope: body.scope, request, now: new Date() });
+  }
+
+  private async delegateKeyOf(id: string): Promise<string | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const row = await this.dataSource
+      .getRepository(DelegationEntity)
+      .findOne({ where: { id }, select: { id: true, delegateJkt: true } });
+    return row?.delegateJkt;
   }
 }

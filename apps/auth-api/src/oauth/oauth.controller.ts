@@ -17,6 +17,7 @@ import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { TokenRequest } from "./oauth.dto.js";
+import { TokenEndpointLimit } from "../rate-limit/token-endpoint-limit.js";
 
 /** RFC 7009 revocation and RFC 7662 introspection. */
 @ApiTags("oauth")
@@ -36,6 +37,7 @@ export class OAuthController {
    */
   @Post("revoke")
   @AcceptsForms()
+  @TokenEndpointLimit()
   @Public()
   @HttpCode(200)
   async revoke(@Body() body: TokenRequest, @Req() request: HttpRequest): Promise<Record<string, never>> {

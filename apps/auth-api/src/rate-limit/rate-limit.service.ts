@@ -8,19 +8,25 @@ import { SecurityEventsService } from "../security-events/security-events.servic
 import { RedisService } from "./redis.service.js";
 import { ResilientLimiter } from "./resilient-limiter.js";
 
-/** Names of the limits. Auth ones are the stricter sign-in budgets; `api` covers every route. */
-export type LimitName = "auth_ip" | "auth_wallet_challenge" | "auth_wallet_login" | "api";
+/**
+ * Names of the limits. Auth ones are the stricter sign-in budgets (`auth_wallet_*` per client
+ * address and wallet); `token` covers bot token routes and revocation; `api` covers every route.
+ */
+export type LimitName = "auth_ip" | "auth_wallet_challenge" | "auth_wallet_login" | "token" | "api";
 
 /** One request against one limit. */
 export interface LimitCheck {
   limit: LimitName;
-  /** Kind of key, for metrics and events: `ip`, `wallet`, `session`, `client`. */
+  /** Kind of key, for metrics and events: `ip`, `ip_wallet`, `session`, `client`. */
   keyKind: string;
   key: string;
+  /** For the events of a ban: the wallet and the client address the key stands for. */
+  wallet?: string | undefined;
+  clientAddress?: string | undefined;
   /** Route weight: points this request costs. */
   weight?: number;
   response: HttpReply;
-  requestId?: string;
+  requestId?: string | undefined;
 }
 
 const VIOLATION_WINDOW_SECONDS = 600;
@@ -34,6 +40,8 @@ const MAX_BAN_SECONDS = 86_400;
 export class RateLimitService {
   private readonly limits: Partial<Record<LimitName, ResilientLimiter>> = {};
   private readonly violations: ResilientLimiter | undefined;
+  /** Failed sign-ins per wallet that carried the wallet's own verifying signature (J1). */
+  private readonly walletFailures: ResilientLimiter | undefined;
   private readonly banCount: ResilientLimiter;
   private readonly bans: ResilientLimiter;
 
@@ -63,7 +71,9 @@ export class RateLimitService {
         window,
       );
       this.limits.auth_wallet_login = limiter("auth_wallet_login", authRateLimit.perAddressPerMinute, window);
+      this.walletFailures = limiter("auth_wallet_failures", authRateLimit.perAddressPerMinute, window);
     }
+    if (abuse.tokenPerClient > 0) this.limits.token = limiter("token", abuse.tokenPerClient, window);
     if (abuse.apiPointsPerSecond > 0) this.limits.api = limiter("api", abuse.apiPointsPerSecond, 1);
     this.violations =
       abuse.banThreshold > 0
@@ -101,6 +111,34 @@ export class RateLimitService {
     }
   }
 
+  /**
+   * Refuses (429) sign-in requests naming `wallet` while its budget of verified failures is spent.
+   * Reads only: a request that proves nothing must never spend or extend a wallet's lock (J1).
+   */
+  async assertWalletOpen(p: {
+    wallet: string;
+    response: HttpReply;
+    requestId?: string | undefined;
+  }): Promise<void> {
+    if (!this.walletFailures) return;
+    const state = await this.walletFailures.get(`wallet:${p.wallet.toLowerCase()}`);
+    if (!state || state.consumedPoints < this.walletFailures.points) return;
+    this.reject({ limit: "auth_wallet_failures", keyKind: "wallet", ...p }, state.msBeforeNext, {
+      banned: false,
+    });
+  }
+
+  /** Counts a failed sign-in whose signature verified as `wallet`'s own (J1). */
+  async recordWalletFailure(wallet: string): Promise<void> {
+    if (!this.walletFailures) return;
+    try {
+      await this.walletFailures.consume(`wallet:${wallet.toLowerCase()}`);
+    } catch (rejection) {
+      // Over the budget: the wallet is locked already (until the window ends), nothing to add.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    }
+  }
+
   /** Counts a violation; past the threshold, bans the key (doubling per ban within a day). */
   private async recordViolation(check: LimitCheck, key: string): Promise<number | undefined> {
     if (!this.violations) return undefined;
@@ -117,8 +155,8 @@ export class RateLimitService {
     await this.events.emit({
       type: "ban",
       reason: `${check.limit}_violations`,
-      subject: check.keyKind === "wallet" ? check.key : null,
-      clientAddress: check.keyKind === "ip" ? check.key : null,
+      subject: check.wallet ?? null,
+      clientAddress: check.clientAddress ?? (check.keyKind === "ip" ? check.key : null),
       requestId: check.requestId ?? null,
       data: { keyKind: check.keyKind, banNumber: count, seconds, limit: check.limit },
       occurredAt: new Date(),
@@ -126,7 +164,11 @@ export class RateLimitService {
     return seconds;
   }
 
-  private reject(check: LimitCheck, msBeforeNext: number, p: { banned: boolean }): never {
+  private reject(
+    check: { limit: string; keyKind: string; response: HttpReply },
+    msBeforeNext: number,
+    p: { banned: boolean },
+  ): never {
     const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
     this.metrics.rateLimitRejections.inc({ limiter: check.limit, key: p.banned ? "ban" : check.keyKind });
     check.response.header("Retry-After", String(retryAfterSeconds));

@@ -2,9 +2,11 @@ import { Injectable } from "@nestjs/common";
 import { isSigilError } from "@sigil/core";
 import { type Hex, isErc6492Signature } from "viem";
 import type { LoginRequest } from "../auth/auth.dto.js";
-import { statementOf, walletNamedIn } from "../auth/siwe-lines.js";
+import { statementOf, verifiedWalletOf, walletNamedIn } from "../auth/siwe-lines.js";
+import { ERROR_STATUS } from "../errors/error-status.js";
 import type { HttpRequest } from "../http/http-types.js";
 import { MetricsService } from "../metrics/metrics.service.js";
+import { RateLimitService } from "../rate-limit/rate-limit.service.js";
 import type { SecurityEventType } from "./security-event.js";
 import { SecurityEventsService } from "./security-events.service.js";
 
@@ -25,6 +27,7 @@ export class AuthOutcomesService {
   constructor(
     private readonly metrics: MetricsService,
     private readonly events: SecurityEventsService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /** Runs a SIWE login (`body` is the request's, validated) and records its outcome. */
@@ -40,6 +43,7 @@ export class AuthOutcomesService {
       await this.emit(request, loginEventType(code), code, walletNamedIn(body.message), {
         ...(statement === undefined ? {} : { data: { statement } }),
       });
+      await this.countWalletFailure(code, body);
       throw error;
     }
     this.metrics.loginsTotal.inc({ outcome: "success", signature_kind: signatureKind, reason: "none" });
@@ -65,6 +69,18 @@ export class AuthOutcomesService {
     this.metrics.tokensRefreshed.inc();
     this.metrics.tokensIssued.inc({ method: "refresh" });
     return result;
+  }
+
+  /**
+   * A refused login (400/401, not a bad signature) whose signature is the named wallet's own counts
+   * against that wallet for every client (J1); anything that proves nothing never does.
+   */
+  private async countWalletFailure(code: string, body: LoginRequest): Promise<void> {
+    const status = ERROR_STATUS[code];
+    if ((status !== 400 && status !== 401) || code === "signature_invalid" || code === "signature_mismatch")
+      return;
+    const wallet = await verifiedWalletOf(body.message, body.signature);
+    if (wallet !== undefined) await this.limits.recordWalletFailure(wallet);
   }
 
   private emit(
