@@ -1,4 +1,6 @@
+import { BadRequestException } from "@nestjs/common";
 import type { FastifyInstance } from "fastify";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth.js";
 
 type JsonParser = (
   request: unknown,
@@ -9,9 +11,16 @@ type JsonParser = (
 /**
  * The JSON body parser: Fastify's own (prototype poisoning refused), except that an empty body is
  * `{}`, as clients that send `Content-Type: application/json` without a body (a bare logout) expect
- * and as Express's parser did; Fastify alone refuses it.
+ * and as Express's parser did; Fastify alone refuses it. A body nested deeper than
+ * {@link MAX_JSON_DEPTH} is refused before parsing: the DTO transformation recurses per level.
  */
 export function jsonBodyParser(fastify: FastifyInstance): JsonParser {
   const parse = fastify.getDefaultJsonParser("error", "error") as unknown as JsonParser;
-  return (request, body, done) => (body.length === 0 ? done(null, {}) : parse(request, body, done));
+  return (request, body, done) => {
+    if (body.length === 0) return done(null, {});
+    if (jsonDepthExceeds(body)) {
+      return done(new BadRequestException(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels`));
+    }
+    parse(request, body, done);
+  };
 }
