@@ -127,6 +127,8 @@ const envSchema = z.object({
   SIGIL_STEP_UP_MAX_AGE: z.coerce.number().int().min(30).max(86_400).default(300),
   SIGIL_SIGNED_REQUEST_WINDOW: z.coerce.number().int().min(1).max(60).default(5),
   SIGIL_API_KEY_MAX_TTL: z.coerce.number().int().min(60).max(31_536_000).default(7_776_000),
+  SIGIL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  SIGIL_SWEEP_BATCH_SIZE: z.coerce.number().int().min(10).max(100_000).default(1_000),
 });
 
 /** Bots: delegations, DPoP and API keys (issue 5). */
@@ -145,6 +147,16 @@ export const DEFAULT_BOT_CONFIG: BotConfig = {
   signedRequestWindowSeconds: 5,
   apiKeyMaxTtlSeconds: 7_776_000,
 };
+
+/** Background deletion of expired nonces and replay keys (J7). */
+export interface SweepConfig {
+  /** Time between sweeps, in ms; 0 = never (another instance or a cron job must sweep). */
+  intervalMs: number;
+  /** Rows deleted per transaction. */
+  batchSize: number;
+}
+
+export const DEFAULT_SWEEP_CONFIG: SweepConfig = { intervalMs: 60_000, batchSize: 1_000 };
 
 /** Lifetimes, in seconds. */
 export interface TokenLifetimes {
@@ -255,6 +267,7 @@ export class AppConfig {
     /** The "Sign in with wallet" demo page at `/` (dev mode). */
     readonly demo: DemoPageConfig,
     readonly bots: BotConfig = DEFAULT_BOT_CONFIG,
+    readonly sweep: SweepConfig = DEFAULT_SWEEP_CONFIG,
   ) {}
 }
 
@@ -349,6 +362,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       signedRequestWindowSeconds: e.SIGIL_SIGNED_REQUEST_WINDOW,
       apiKeyMaxTtlSeconds: e.SIGIL_API_KEY_MAX_TTL,
     },
+    { intervalMs: e.SIGIL_SWEEP_INTERVAL_MS, batchSize: e.SIGIL_SWEEP_BATCH_SIZE },
   );
 }
 
