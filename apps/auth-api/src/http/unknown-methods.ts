@@ -18,19 +18,18 @@ function patternOf(url: string): RegExp {
 }
 
 /** A raw HTTP/1.1 response on a socket Fastify never saw (CONNECT, unparseable requests). */
-function writeRaw(socket: Duplex, status: number, reason: string, body: ErrorBody, extra = ""): void {
+function writeRaw(socket: Duplex, status: number, reason: string, body: ErrorBody): void {
   const text = JSON.stringify(body);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(text)}\r\nX-Request-Id: ${body.requestId}\r\n${extra}` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\nX-Request-Id: ${body.requestId}\r\n` +
       `Connection: close\r\n\r\n${text}`,
   );
 }
 
 /**
- * Answers a method no route takes in the JSON error body of every other failure: 405
- * `method_not_allowed` with `Allow` on a path that exists for other methods (PROPFIND, TRACE,
- * CONNECT, …), as the 404 of an unknown path is. Call before the routes are registered.
+ * 405 `method_not_allowed` with `Allow`, in the JSON error body, for a method a known path does not
+ * serve (PROPFIND, TRACE, CONNECT, …). Call before the routes are registered.
  */
 export function answerUnknownMethods(fastify: FastifyInstance): void {
   const routes: { pattern: RegExp; methods: string[] }[] = [];
@@ -67,10 +66,7 @@ export function answerUnknownMethods(fastify: FastifyInstance): void {
   });
 }
 
-/**
- * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (a method it does not know,
- * broken framing, headers over the limit) is answered in the JSON error body, not Fastify's own.
- */
+/** Fastify's `clientErrorHandler`: what Node's HTTP parser refuses gets the JSON error body too. */
 export function clientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return void socket.destroy();
   const requestId = randomUUID();

@@ -5,7 +5,7 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * The parts of RPC URLs that may be credentials: user, password, and path plus query (providers
- * put API keys there: `/v3/<key>`, `?apikey=`). viem's error messages quote the URL without userinfo.
+ * put API keys there: `/v3/<key>`, `?apikey=`), which viem's error messages quote.
  */
 export function rpcUrlSecrets(rpcUrls: readonly string[]): string[] {
   const secrets = new Set<string>();

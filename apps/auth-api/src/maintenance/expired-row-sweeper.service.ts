@@ -5,9 +5,8 @@ import { AppConfig } from "../config/app-config.js";
 import { AppLogger } from "../logging/app-logger.js";
 
 /**
- * Deletes expired SIWE nonces and replay keys on a schedule (J7): without it, every unauthenticated
- * `GET /v1/auth/nonce` leaves a row forever. Every instance schedules it; an advisory lock lets one
- * sweep at a time.
+ * Deletes expired SIWE nonces and replay keys on a schedule (J7): else every unauthenticated
+ * `GET /v1/auth/nonce` leaves a row forever. Each instance schedules it; one sweeps at a time.
  */
 @Injectable()
 export class ExpiredRowSweeper implements OnApplicationBootstrap, OnApplicationShutdown {

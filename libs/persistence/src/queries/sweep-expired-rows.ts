@@ -17,9 +17,8 @@ export interface SweepResult {
 }
 
 /**
- * Deletes rows of {@link SWEPT} that expired before `now`, `batchSize` rows per transaction (short
- * locks, bounded WAL). Each transaction first takes `pg_try_advisory_xact_lock`: when another
- * instance is sweeping, this one stops at once instead of deleting the same rows.
+ * Deletes rows of {@link SWEPT} expired before `now`, `batchSize` per transaction (short locks), each
+ * behind `pg_try_advisory_xact_lock`: while another instance sweeps, this one stops at once.
  */
 export async function sweepExpiredRows(
   dataSource: DataSource,
