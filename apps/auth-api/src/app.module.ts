@@ -6,6 +6,7 @@ import { DatabaseModule } from "./database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { AuthModule } from "./auth/auth.module.js";
 import { DemoModule } from "./demo/demo.module.js";
+import { MaintenanceModule } from "./maintenance/maintenance.module.js";
 import { MetricsModule } from "./metrics/metrics.module.js";
 import { AppLogger, createAppLogger } from "./logging/app-logger.js";
 import { RateLimitModule } from "./rate-limit/rate-limit.module.js";
@@ -36,6 +37,7 @@ export class AppModule {
         ChainModule,
         HealthModule,
         AuthModule,
+        MaintenanceModule,
         ...(config.demo.enabled ? [DemoModule] : []),
       ],
     };

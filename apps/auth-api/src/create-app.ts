@@ -12,6 +12,7 @@ import { drainOnClose } from "./http/graceful-close.js";
 import { refuseUnacceptedBodies } from "./http/request-bodies.js";
 import { jsonBodyParser } from "./http/json-body.js";
 import { requestIdOf } from "./http/request-id.js";
+import { answerUnknownMethods, clientError } from "./http/unknown-methods.js";
 import { AppLogger, PinoNestLogger } from "./logging/app-logger.js";
 import { requestLogging } from "./logging/request-logging.hook.js";
 import type { DestinationStream } from "pino";
@@ -54,6 +55,7 @@ export async function createApp({
     // `/v1/me/` is `/v1/me`, as clients and proxies expect; ids are short, but a long one is a 404.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     // While closing, requests on open connections are still served (see drainOnClose).
     return503OnClosing: false,
     // The whole request must arrive within 30 s (Fastify's default is no limit).
@@ -70,6 +72,7 @@ export async function createApp({
   if (structured && logger !== false) app.useLogger(new PinoNestLogger(appLogger));
   const fastify = adapter.getInstance();
   drainOnClose(fastify);
+  answerUnknownMethods(fastify);
   // JSON, and forms on the routes marked @AcceptsForms() (the OAuth endpoints), only: Fastify's
   // own text/plain parser would hand a route a string, which validation then refused as 400, not 415.
   fastify.removeContentTypeParser("text/plain");

@@ -6,3 +6,4 @@ export * from "./keys/resolve-kek-provider.js";
 export * from "./role-sync/role-sync.service.js";
 export * from "./role-sync/reconcile-roles.js";
 export * from "./api-keys/rewrap-api-key-secrets.js";
+export * from "./maintenance/expired-row-sweeper.service.js";

@@ -32,3 +32,4 @@ export * from "./testing/create-test-data-source.js";
 export * from "./transactions/after-commit.js";
 export * from "./queries/prepared-statement.js";
 export * from "./queries/statement-batcher.js";
+export * from "./queries/sweep-expired-rows.js";

@@ -334,6 +334,24 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
     expectInvalid({ SIGIL_CHAINS: chains, [key]: value }, key);
   });
 
+  it("J7: sweeps expired nonces every minute, 1,000 rows a batch, unless told otherwise", () => {
+    expect(loadConfig({ SIGIL_CHAINS: chains }).sweep).toEqual({ intervalMs: 60_000, batchSize: 1_000 });
+    const config = loadConfig({
+      SIGIL_CHAINS: chains,
+      SIGIL_SWEEP_INTERVAL_MS: "0",
+      SIGIL_SWEEP_BATCH_SIZE: "250",
+    });
+    expect(config.sweep).toEqual({ intervalMs: 0, batchSize: 250 });
+    for (const [key, value] of [
+      ["SIGIL_SWEEP_INTERVAL_MS", "-1"],
+      ["SIGIL_SWEEP_INTERVAL_MS", "86400001"],
+      ["SIGIL_SWEEP_BATCH_SIZE", "9"],
+      ["SIGIL_SWEEP_BATCH_SIZE", "lots"],
+    ]) {
+      expectInvalid({ SIGIL_CHAINS: chains, [key!]: value! }, key!);
+    }
+  });
+
   it("names the first bad entry of SIGIL_TRUSTED_PROXIES (a hostname, a too-wide prefix)", () => {
     expectInvalid(
       { SIGIL_CHAINS: chains, SIGIL_TRUSTED_PROXIES: "10.0.0.1, proxy.example" },

@@ -129,6 +129,8 @@ const envSchema = z.object({
   SIGIL_STEP_UP_MAX_AGE: z.coerce.number().int().min(30).max(86_400).default(300),
   SIGIL_SIGNED_REQUEST_WINDOW: z.coerce.number().int().min(1).max(60).default(5),
   SIGIL_API_KEY_MAX_TTL: z.coerce.number().int().min(60).max(31_536_000).default(7_776_000),
+  SIGIL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  SIGIL_SWEEP_BATCH_SIZE: z.coerce.number().int().min(10).max(100_000).default(1_000),
 });
 
 /** Bots: delegations, DPoP and API keys (issue 5). */
@@ -147,6 +149,16 @@ export const DEFAULT_BOT_CONFIG: BotConfig = {
   signedRequestWindowSeconds: 5,
   apiKeyMaxTtlSeconds: 7_776_000,
 };
+
+/** Background deletion of expired nonces and replay keys (J7). */
+export interface SweepConfig {
+  /** Time between sweeps, in ms; 0 = never (another instance or a cron job must sweep). */
+  intervalMs: number;
+  /** Rows deleted per transaction. */
+  batchSize: number;
+}
+
+export const DEFAULT_SWEEP_CONFIG: SweepConfig = { intervalMs: 60_000, batchSize: 1_000 };
 
 /** Lifetimes, in seconds. */
 export interface TokenLifetimes {
@@ -261,6 +273,7 @@ export class AppConfig {
     readonly bots: BotConfig = DEFAULT_BOT_CONFIG,
     /** The OpenAPI document (`/openapi.json`, `/docs-yaml`) and its browser at `/docs`. */
     readonly apiDocs: boolean = true,
+    readonly sweep: SweepConfig = DEFAULT_SWEEP_CONFIG,
   ) {}
 }
 
@@ -358,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     // A map of every route for whoever asks: production serves it only when asked to.
     e.SIGIL_API_DOCS ?? e.SIGIL_ENV !== "production",
+    { intervalMs: e.SIGIL_SWEEP_INTERVAL_MS, batchSize: e.SIGIL_SWEEP_BATCH_SIZE },
   );
 }
 

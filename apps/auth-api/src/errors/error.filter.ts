@@ -3,6 +3,7 @@ import { isSigilError } from "@sigil/core";
 import type { HttpReply, HttpRequest } from "../http/http-types.js";
 import { asDatabaseUnavailable } from "./database-connection-error.js";
 import { ERROR_STATUS, STATUS_CODE_NAMES } from "./error-status.js";
+import { asDatabaseBusy } from "./transaction-rollback.js";
 
 /** RFC 6750 §3 / RFC 7617 challenges for the codes that need one. */
 const WWW_AUTHENTICATE: Record<string, (exception: unknown) => string> = {
@@ -32,9 +33,12 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger("ErrorFilter");
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    // A database that cannot be reached is an outage (503 database_unavailable), not a bug (500).
+    // A database that cannot be reached is an outage (503 database_unavailable), and a deadlock or
+    // serialization failure (SQLSTATE 40xxx) is contention (503 database_busy): neither is a bug (500).
     const exception =
-      isSigilError(thrown) || thrown instanceof HttpException ? thrown : asDatabaseUnavailable(thrown);
+      isSigilError(thrown) || thrown instanceof HttpException
+        ? thrown
+        : asDatabaseBusy(asDatabaseUnavailable(thrown));
     const http = host.switchToHttp();
     const request = http.getRequest<HttpRequest>();
     const response = http.getResponse<HttpReply>();
@@ -49,6 +53,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (response.sent) return;
     const challenge = WWW_AUTHENTICATE[body.error];
     if (challenge) void response.header("WWW-Authenticate", challenge(exception));
+    if (body.error === "database_busy") void response.header("Retry-After", "1");
     void response.status(status).send(body);
   }
 

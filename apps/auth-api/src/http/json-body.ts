@@ -1,4 +1,6 @@
+import { BadRequestException } from "@nestjs/common";
 import type { FastifyInstance } from "fastify";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth.js";
 
 type JsonParser = (
   request: unknown,
@@ -13,5 +15,12 @@ type JsonParser = (
  */
 export function jsonBodyParser(fastify: FastifyInstance): JsonParser {
   const parse = fastify.getDefaultJsonParser("error", "error") as unknown as JsonParser;
-  return (request, body, done) => (body.length === 0 ? done(null, {}) : parse(request, body, done));
+  return (request, body, done) => {
+    if (body.length === 0) return done(null, {});
+    // The DTO transformation recurses once per level: thousands of levels overflowed the stack (500).
+    if (jsonDepthExceeds(body)) {
+      return done(new BadRequestException(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels`));
+    }
+    parse(request, body, done);
+  };
 }

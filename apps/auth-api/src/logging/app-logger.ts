@@ -1,6 +1,7 @@
 import type { LoggerService } from "@nestjs/common";
 import pino, { type DestinationStream, type Logger } from "pino";
 import type { AppConfig } from "../config/app-config.js";
+import { rpcUrlSecrets, scrubbing } from "./rpc-url-secrets.js";
 
 /** DI token of the app's pino logger (one per app instance: tests run several in one process). */
 export abstract class AppLogger {
@@ -26,7 +27,10 @@ export const REDACTED_PATHS = [
   "*.client_secret",
 ];
 
-/** The pino logger of one app: JSON lines, credentials redacted, to `stream` or stdout. */
+/**
+ * The pino logger of one app: JSON lines, credentials redacted, to `stream` or stdout. Credentials
+ * of the RPC URLs are scrubbed from every line's text.
+ */
 export function createAppLogger(config: AppConfig, stream?: DestinationStream): AppLogger {
   const logger = pino(
     {
@@ -35,7 +39,10 @@ export function createAppLogger(config: AppConfig, stream?: DestinationStream): 
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    stream ?? pino.destination({ dest: 1, sync: false }),
+    scrubbing(
+      stream ?? pino.destination({ dest: 1, sync: false }),
+      rpcUrlSecrets(config.chains.flatMap((chain) => chain.rpcUrls)),
+    ),
   );
   return { pino: logger };
 }
