@@ -14,3 +14,5 @@ export * from "./errors/auth-errors.js";
 export * from "./delegation/delegation-errors.js";
 export * from "./delegation/delegation-typed-data.js";
 export * from "./delegation/narrow-delegation.js";
+export * from "./wallet/wallet-kind.js";
+export * from "./tokens/token-response.js";
