@@ -1,3 +1,4 @@
+export * from "./errors/error-code.js";
 export * from "./errors/sigil-error.js";
 export * from "./errors/errors.js";
 export * from "./scopes/scope.js";
