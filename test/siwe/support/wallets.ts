@@ -2,7 +2,6 @@
 // bytecode stand-ins for misbehaving wallets, and SIWE messages and signatures for them.
 import {
   ChainClient,
-  devAccount,
   gasBurningFactoryAbi,
   gasBurningFactoryBytecode,
   revertingFactoryAbi,
@@ -10,6 +9,7 @@ import {
   smartWalletFactoryAbi,
   smartWalletFactoryBytecode,
 } from "@sigil/chain";
+import { devAccount } from "@sigil/chain/dev";
 import { createSiweMessage } from "@sigil/siwe";
 import {
   concatHex,
