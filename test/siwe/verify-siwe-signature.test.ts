@@ -1,4 +1,4 @@
-import { smartWalletAbi } from "@sigil/chain";
+import { smartWalletAbi } from "@sigil/chain/dev";
 import { devAccount } from "@sigil/chain/dev";
 import { isSigilError, RpcUnavailableError, type SigilError } from "@sigil/core";
 import {
