@@ -13,7 +13,7 @@
 // AB_TOGETHER=1 loads every build at once (AB_CONCURRENCY clients each) instead of in turn: each
 // auth-api's CPU per sign-in is then measured under the very same machine state, which cancels
 // the drift that adjacent rounds still show; Postgres and load-generator figures are shared.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import os from "node:os";

@@ -1,6 +1,6 @@
 // Starts what the benchmark measures, each as its own process like in production: a Hardhat node,
 // the built auth-api (and example venue) against a fresh PostgreSQL database.
-import { deployAccessStack, devAccount, DevAccountIndex, seedDemoRoles } from "@sigil/chain";
+import { deployAccessStack, devAccount, DevAccountIndex, seedDemoRoles } from "@sigil/chain/dev";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";

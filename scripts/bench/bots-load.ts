@@ -1,5 +1,5 @@
 // Bots (issue 5): signed-request verifications/s in process, and DPoP-bound requests/s through libs/guard.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { createBotClient, createSessionKey, ownerApi, signDelegation } from "@sigil/client/node";
 import { type ApiKeyVerifier, createDpopProof, signRequest, verifySignedRequest } from "@sigil/sessions";
 import autocannon from "autocannon";

@@ -1,6 +1,7 @@
 // Revocation propagation: an on-chain role revocation is mined → how long until the session's token
 // is refused, at the auth-api (role sync) and at a resource server (libs/guard, via the feed).
-import { accessRegistryAbi, devAccount, DevAccountIndex } from "@sigil/chain";
+import { accessRegistryAbi } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { createWalletClient, http, keccak256, stringToBytes } from "viem";
 import { hardhat } from "viem/chains";
 import type { BenchChain } from "./bench-environment.js";

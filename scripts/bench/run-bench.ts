@@ -1,6 +1,6 @@
 // `npm run bench`: measures Sigil against real PostgreSQL and a local chain, each figure beside the
 // raw cryptographic limit measured in the same run, and writes bench-results/report.{md,json}.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";

@@ -4,7 +4,7 @@ import type { INestApplication } from "@nestjs/common";
 import { createApp, loadConfig } from "@sigil/auth-api";
 import { SessionEntity } from "@sigil/persistence";
 import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { Writable } from "node:stream";
 import request from "supertest";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";

@@ -1,7 +1,8 @@
 // Bots of contract wallets (issue 17, J4 and J5): delegations and API keys of an EIP-1271
 // SmartWallet on a local chain, against real Postgres (or PGlite).
 import type { INestApplication } from "@nestjs/common";
-import { devAccount, DevAccountIndex, smartWalletAbi } from "@sigil/chain";
+import { smartWalletAbi } from "@sigil/chain/dev";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import type { Address, LocalAccount } from "viem";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";

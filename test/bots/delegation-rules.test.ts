@@ -1,4 +1,4 @@
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { botLogin, createSessionKey, inSeconds, proof, signDelegation } from "./support/bot-flows.js";

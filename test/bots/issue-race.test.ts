@@ -1,7 +1,7 @@
 // A delegation or API key revoked while a token is being minted (issue 17, J8), against real
 // Postgres (or PGlite) and a local chain: the mint is held at its owner-scope read meanwhile.
 import type { INestApplication } from "@nestjs/common";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { expectError } from "../e2e/support/siwe.js";

@@ -1,6 +1,6 @@
 // @sigil/client against the real auth-api (in-process Nest app on a real port, local Hardhat
 // chain, PGlite or TEST_DATABASE_URL): sign-in with every wallet kind, refresh, retry, sign-out.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { createSigilClient, isSigilClientError, memoryStorage, type SigilClient } from "@sigil/client";
 import { createWalletClient, http } from "viem";
 import { hardhat } from "viem/chains";

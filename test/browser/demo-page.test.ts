@@ -1,6 +1,6 @@
 // The demo page in a real browser: `npm start`'s dev mode driven by headless Chromium, with an
 // injected EIP-1193 wallet whose keys stay in Node. Screenshots: test-artifacts/browser/.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,6 +1,6 @@
 // The demo page's routes on the real auth-api: mounted only when configured, public by an explicit
 // policy, and the dev wallet's keys only in development on the dev chain.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { ROUTE_POLICY } from "../../apps/auth-api/src/access/route-policy.js";
 import { DemoController } from "../../apps/auth-api/src/demo/demo.controller.js";

@@ -1,14 +1,16 @@
 import {
   accessRegistryAbi,
   ChainClient,
+  followRoleEvents,
+  type FollowRoleEventsParameters,
+} from "@sigil/chain";
+import {
   deployAccessStack,
   devAccount,
   DevAccountIndex,
   type DemoRoleIds,
-  followRoleEvents,
-  type FollowRoleEventsParameters,
   seedDemoRoles,
-} from "@sigil/chain";
+} from "@sigil/chain/dev";
 import { RpcUnavailableError } from "@sigil/core";
 import hre from "hardhat";
 import { type Address, type Hex, zeroHash } from "viem";

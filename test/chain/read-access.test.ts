@@ -1,12 +1,5 @@
-import {
-  ChainClient,
-  type ChainConfig,
-  deployAccessStack,
-  devAccount,
-  DevAccountIndex,
-  readAccess,
-  seedDemoRoles,
-} from "@sigil/chain";
+import { ChainClient, type ChainConfig, readAccess } from "@sigil/chain";
+import { deployAccessStack, devAccount, DevAccountIndex, seedDemoRoles } from "@sigil/chain/dev";
 import { ChainIdMismatchError, RegistryUnavailableError, RpcUnavailableError } from "@sigil/core";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,12 +1,11 @@
+import { ChainClients, readAccess } from "@sigil/chain";
 import {
-  ChainClients,
   deployAccessStack,
   devAccount,
   DevAccountIndex,
-  readAccess,
   seedDemoRoles,
   type AccessStack,
-} from "@sigil/chain";
+} from "@sigil/chain/dev";
 import type { Address } from "viem";
 import { changeRoleCommand } from "../../apps/cli/src/commands/roles.js";
 import { type LocalChain, startLocalChain } from "../fixtures/local-chain.js";

@@ -23,7 +23,7 @@ import {
   smartWalletAbi,
   smartWalletFactoryAbi,
   smartWalletFactoryBytecode,
-} from "../../libs/chain/src/abi/generated/index.js";
+} from "@sigil/chain/dev";
 import { deploy, isolateEachTest, publicClient, testAccounts, walletFor } from "./support/chain.js";
 import { expectRevert } from "./support/reverts.js";
 import { eventsOf, mined } from "./support/transactions.js";

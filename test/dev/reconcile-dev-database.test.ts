@@ -1,4 +1,4 @@
-import { deployAccessStack, DevAccountIndex } from "@sigil/chain";
+import { deployAccessStack, DevAccountIndex } from "@sigil/chain/dev";
 import { NonceEntity, TypeormChainCursorStore } from "@sigil/persistence";
 import { reconcileDevDatabase } from "../../apps/cli/src/dev/reconcile-dev-database.js";
 import type { DevDeployment } from "../../apps/cli/src/dev/ensure-dev-contracts.js";

@@ -4,7 +4,7 @@ import type { INestApplication } from "@nestjs/common";
 import { METHOD_METADATA, PATH_METADATA } from "@nestjs/common/constants.js";
 import { RequestMethod } from "@nestjs/common";
 import { ModulesContainer, Reflector } from "@nestjs/core";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { ROUTE_POLICY, type RoutePolicy } from "../../apps/auth-api/src/access/route-policy.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { grantNewRole, withChainSnapshot } from "./support/chain-state.js";

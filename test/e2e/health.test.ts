@@ -1,6 +1,6 @@
 import type { INestApplication } from "@nestjs/common";
 import { createApp, loadConfig } from "@sigil/auth-api";
-import { deployAccessStack, DevAccountIndex } from "@sigil/chain";
+import { deployAccessStack, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import request from "supertest";

@@ -1,4 +1,4 @@
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { signIn, type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 

@@ -1,6 +1,6 @@
 // Refresh reuse detection around the grace window (issue 17, J2), through HTTP against real
 // Postgres (or PGlite) and a local chain.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { type Api, bearer, listen } from "./support/http.js";
 import { sessionRow } from "./support/rows.js";

@@ -1,6 +1,7 @@
 // Sign-In with Ethereum through HTTP against real Postgres (or PGlite) and a local chain:
 // SECURITY-TESTS A1-A9 and A12, every wallet kind, scope narrowing, D1 and G1.
-import { devAccount, DevAccountIndex, smartWalletAbi } from "@sigil/chain";
+import { smartWalletAbi } from "@sigil/chain/dev";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import type { SiweMessageFields } from "@sigil/siwe";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";

@@ -1,7 +1,7 @@
 // Access and refresh tokens through HTTP: SECURITY-TESTS B1-B8, B11 and A11, against real
 // Postgres (or PGlite) and a local chain, on several app instances sharing one database.
 import { loadConfig } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { hashRefreshToken } from "@sigil/sessions";
 import type { Response } from "supertest";

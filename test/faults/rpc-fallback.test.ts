@@ -1,7 +1,7 @@
 // SECURITY-TESTS D2: the primary RPC endpoint dies while wallets sign in; the fallback endpoint
 // answers and no sign-in is refused or granted fewer scopes than the wallet's roles confer.
 import type { INestApplication } from "@nestjs/common";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { type RpcProxy, startRpcProxy } from "../fixtures/rpc-proxy.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";

@@ -1,6 +1,6 @@
 import type { INestApplication } from "@nestjs/common";
 import { SigningKeysService } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createVenueFor } from "../fixtures/example-venue.js";

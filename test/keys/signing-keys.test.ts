@@ -1,6 +1,6 @@
 import type { INestApplication } from "@nestjs/common";
 import { SigningKeysService } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { SecretUnsealableError } from "@sigil/core";
 import { jwkThumbprint, LocalKekProvider, SecretBox } from "@sigil/sessions";
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";

@@ -1,11 +1,6 @@
 import { RoleSyncService } from "@sigil/auth-api";
-import {
-  accessRegistryAbi,
-  DEV_GOVERNANCE_SETTINGS,
-  devAccount,
-  DevAccountIndex,
-  sigilGovernorAbi,
-} from "@sigil/chain";
+import { accessRegistryAbi, sigilGovernorAbi } from "@sigil/chain";
+import { DEV_GOVERNANCE_SETTINGS, devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import hre from "hardhat";
 import request from "supertest";
 import { encodeFunctionData, type Hex, keccak256, parseEventLogs, stringToBytes, zeroHash } from "viem";

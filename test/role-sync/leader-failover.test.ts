@@ -1,5 +1,6 @@
 import { RoleSyncService } from "@sigil/auth-api";
-import { ChainClient, devAccount, fetchRoleEvents } from "@sigil/chain";
+import { ChainClient, fetchRoleEvents } from "@sigil/chain";
+import { devAccount } from "@sigil/chain/dev";
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,5 +1,6 @@
 import { RoleSyncService } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex, readAccess } from "@sigil/chain";
+import { readAccess } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import request from "supertest";
 import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";

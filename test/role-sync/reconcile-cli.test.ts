@@ -1,5 +1,5 @@
 import { RoleSyncService } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { reconcile } from "../../apps/cli/src/commands/reconcile.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";

@@ -1,12 +1,5 @@
-import {
-  ChainClient,
-  deployAccessStack,
-  devAccount,
-  DevAccountIndex,
-  followRoleEvents,
-  readBlockLinks,
-  seedDemoRoles,
-} from "@sigil/chain";
+import { ChainClient, followRoleEvents, readBlockLinks } from "@sigil/chain";
+import { deployAccessStack, devAccount, DevAccountIndex, seedDemoRoles } from "@sigil/chain/dev";
 import type { RoleEventBatch } from "@sigil/core";
 import { readIndexedAccess, type RoleEventEffects, TypeormRoleEventStore } from "@sigil/persistence";
 import hre from "hardhat";

@@ -1,7 +1,7 @@
 // Scale-out: three auth-api instances behind a round-robin balancer share Postgres (and Redis).
 // With TEST_DATABASE_URL each instance is its own process; embedded (PGlite allows one process)
 // they are three app instances in this process on the one database.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import { type AuthApiProcess, startAuthApiProcess } from "../faults/support/auth-api-process.js";
 import { listen } from "../faults/support/instances.js";

@@ -1,6 +1,7 @@
 // Two real chains in one process: the worker's Hardhat network (31337) and a second, independent
 // Hardhat network (31338), each served over HTTP. Same dev accounts, separate state.
-import { devAccount, smartWalletAbi, smartWalletFactoryAbi, smartWalletFactoryBytecode } from "@sigil/chain";
+import { smartWalletAbi, smartWalletFactoryAbi, smartWalletFactoryBytecode } from "@sigil/chain/dev";
+import { devAccount } from "@sigil/chain/dev";
 import { ChainIdMismatchError, isSigilError } from "@sigil/core";
 import {
   SiweChainNotAllowedError,

@@ -1,4 +1,5 @@
-import { devAccount, smartWalletAbi } from "@sigil/chain";
+import { smartWalletAbi } from "@sigil/chain/dev";
+import { devAccount } from "@sigil/chain/dev";
 import { isSigilError, RpcUnavailableError, type SigilError } from "@sigil/core";
 import {
   DEFAULT_SIGNATURE_GAS_LIMIT,

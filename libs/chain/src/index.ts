@@ -9,5 +9,3 @@ export * from "./events/read-block-hashes.js";
 export * from "./events/follow-role-events.js";
 export * from "./errors/to-chain-error.js";
 export * from "./abi/generated/index.js";
-export * from "./deploy/index.js";
-export * from "./dev/dev-accounts.js";

@@ -7,6 +7,6 @@ export type { ClientErrorCode, SigilClientErrorInit } from "./errors/sigil-clien
 export type { Challenge, Grant, Me, SessionSummary } from "./http/api-types.js";
 export { memoryStorage, webStorage } from "./tokens/token-storage.js";
 export type { StoredTokens, TokenStorage, WebStorageLike } from "./tokens/token-storage.js";
-export type { TokenResponse } from "./tokens/token-response.js";
+export type { TokenResponse } from "@sigil/core";
 export { providerSigner, walletClientSigner } from "./wallet/wallet-signer.js";
 export type { Eip1193Provider, WalletClientLike, WalletSigner } from "./wallet/wallet-signer.js";

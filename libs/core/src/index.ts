@@ -1,3 +1,4 @@
+export * from "./errors/error-code.js";
 export * from "./errors/sigil-error.js";
 export * from "./errors/errors.js";
 export * from "./scopes/scope.js";
@@ -14,3 +15,5 @@ export * from "./errors/auth-errors.js";
 export * from "./delegation/delegation-errors.js";
 export * from "./delegation/delegation-typed-data.js";
 export * from "./delegation/narrow-delegation.js";
+export * from "./wallet/wallet-kind.js";
+export * from "./tokens/token-response.js";

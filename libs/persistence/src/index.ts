@@ -28,7 +28,6 @@ export * from "./data-source/revert-all-migrations.js";
 export * from "./repositories/typeorm-chain-cursor-store.js";
 export * from "./repositories/typeorm-role-event-store.js";
 export * from "./repositories/read-indexed-access.js";
-export * from "./testing/create-test-data-source.js";
 export * from "./transactions/after-commit.js";
 export * from "./queries/prepared-statement.js";
 export * from "./queries/statement-batcher.js";

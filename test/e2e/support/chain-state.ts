@@ -1,5 +1,6 @@
 // On-chain changes made by tests, and the snapshots that undo them for the next test.
-import { accessRegistryAbi, DevAccountIndex } from "@sigil/chain";
+import { accessRegistryAbi } from "@sigil/chain";
+import { DevAccountIndex } from "@sigil/chain/dev";
 import hre from "hardhat";
 import { type Address, type Hex, keccak256, stringToBytes } from "viem";
 import type { LocalChain } from "../../fixtures/local-chain.js";

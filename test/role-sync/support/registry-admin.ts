@@ -1,4 +1,5 @@
-import { accessRegistryAbi, DevAccountIndex } from "@sigil/chain";
+import { accessRegistryAbi } from "@sigil/chain";
+import { DevAccountIndex } from "@sigil/chain/dev";
 import { type Address, type Hex, keccak256, stringToBytes, type TransactionReceipt } from "viem";
 import type { LocalChain } from "../../fixtures/local-chain.js";
 

@@ -15,7 +15,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { devAccount } from "@sigil/chain";
+import { devAccount } from "@sigil/chain/dev";
 
 interface JsonRpcServer {
   listen(): Promise<{ address: string; port: number }>;

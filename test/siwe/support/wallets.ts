@@ -1,15 +1,15 @@
 // Contract wallets for signature tests: the SmartWallet factory and its negative twins, raw
 // bytecode stand-ins for misbehaving wallets, and SIWE messages and signatures for them.
+import { ChainClient } from "@sigil/chain";
 import {
-  ChainClient,
-  devAccount,
   gasBurningFactoryAbi,
   gasBurningFactoryBytecode,
   revertingFactoryAbi,
   revertingFactoryBytecode,
   smartWalletFactoryAbi,
   smartWalletFactoryBytecode,
-} from "@sigil/chain";
+} from "@sigil/chain/dev";
+import { devAccount } from "@sigil/chain/dev";
 import { createSiweMessage } from "@sigil/siwe";
 import {
   concatHex,

@@ -8,7 +8,7 @@ import { requestContext } from "../http/request-context.js";
 import { AuthRateLimitGuard } from "../rate-limit/auth-rate-limit.guard.js";
 import { AuthOutcomesService } from "../security-events/auth-outcomes.service.js";
 import { SessionService } from "../sessions/session.service.js";
-import type { TokenResponse } from "../sessions/token-response.js";
+import type { TokenResponse } from "@sigil/core";
 import {
   ChallengeRequest,
   ChallengeResponse,

@@ -1,4 +1,4 @@
-import { createTestDataSource, type TestDataSource } from "@sigil/persistence";
+import { createTestDataSource, type TestDataSource } from "@sigil/persistence/testing";
 import { randomBytes } from "node:crypto";
 import { createNonceWriter, type NonceRow } from "./insert-nonce.sql.js";
 

@@ -16,7 +16,7 @@ import { AppConfig } from "../config/app-config.js";
 import { MetricsService } from "../metrics/metrics.service.js";
 import { readNonceRefusal } from "../sessions/nonce-refusal.js";
 import { type RequestContext, SessionService } from "../sessions/session.service.js";
-import type { TokenResponse } from "../sessions/token-response.js";
+import type { TokenResponse } from "@sigil/core";
 import { createNonceWriter, type NonceRow } from "./insert-nonce.sql.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
 import { isOwnEoaSignature } from "./siwe-lines.js";

@@ -1,4 +1,4 @@
-import { DEV_CHAIN_ID, devAccount, DevAccountIndex } from "@sigil/chain";
+import { DEV_CHAIN_ID, devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { toHex } from "viem";
 
 /** Parameters of {@link devWalletAccounts}. */

@@ -1,4 +1,13 @@
-/** HTTP status of every stable error code. Codes missing here are answered as 500. */
+import type { SigilErrorCode } from "@sigil/core";
+
+/** Codes Nest or Fastify raise themselves that no SigilError carries (see STATUS_CODE_NAMES). */
+export type HttpErrorCode =
+  "forbidden" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type";
+
+/** Every stable code the auth-api answers with. */
+export type ErrorCode = SigilErrorCode | HttpErrorCode;
+
+/** HTTP status of every stable error code; `satisfies` makes the compiler check none is missing. */
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   invalid_request: 400,
   invalid_grant: 400,
@@ -54,7 +63,11 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   client_address_not_allowed: 403,
   step_up_required: 403,
   delegation_nonce_used: 409,
-};
+  // Raised by @sigil/guard and the CLI's dev deploys, never by the auth-api itself.
+  jwks_unavailable: 503,
+  revocation_feed_stale: 503,
+  transaction_reverted: 500,
+} satisfies Record<ErrorCode, number>;
 
 /** Codes for errors Nest or Express raise themselves (routing, body parsing), by HTTP status. */
 export const STATUS_CODE_NAMES: Readonly<Record<number, string>> = {

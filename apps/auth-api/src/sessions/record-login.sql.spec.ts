@@ -1,4 +1,4 @@
-import { createTestDataSource, type TestDataSource } from "@sigil/persistence";
+import { createTestDataSource, type TestDataSource } from "@sigil/persistence/testing";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createLoginRecorder, type LoginRecord, recordLogin, recordLogins } from "./record-login.sql.js";
 

@@ -1,9 +1,5 @@
-import {
-  createStatementBatcher,
-  runPrepared,
-  type StatementBatcher,
-  type WalletKind,
-} from "@sigil/persistence";
+import type { WalletKind } from "@sigil/core";
+import { createStatementBatcher, runPrepared, type StatementBatcher } from "@sigil/persistence";
 import type { DataSource } from "typeorm";
 
 /** Everything one login writes: its nonce's consumption, session, refresh token, grant, audit event. */

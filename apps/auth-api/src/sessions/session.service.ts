@@ -1,5 +1,12 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, DelegationInactiveError, InvalidGrantError, NonceUsedError } from "@sigil/core";
+import {
+  type AccessSnapshot,
+  DelegationInactiveError,
+  InvalidGrantError,
+  NonceUsedError,
+  type TokenResponse,
+  type WalletKind,
+} from "@sigil/core";
 import {
   afterCommit,
   createStatementBatcher,
@@ -9,7 +16,6 @@ import {
   RefreshTokenEntity,
   RevocationEntity,
   SessionEntity,
-  type WalletKind,
 } from "@sigil/persistence";
 import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil/sessions";
 import { randomUUID } from "node:crypto";
@@ -19,7 +25,6 @@ import { AppConfig } from "../config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js";
 import { MetricsService } from "../metrics/metrics.service.js";
-import type { TokenResponse } from "./token-response.js";
 import { readNonceRefusal } from "./nonce-refusal.js";
 import { createLoginRecorder, type LoginRecord } from "./record-login.sql.js";
 import { blockOf, grantRoles } from "./grant-record.js";

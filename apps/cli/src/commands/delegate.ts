@@ -1,4 +1,4 @@
-import { devAccount } from "@sigil/chain";
+import { devAccount } from "@sigil/chain/dev";
 import { ownerApi, signDelegation } from "@sigil/client/node";
 import { privateKeyToAccount } from "viem/accounts";
 import type { LocalAccount } from "viem";

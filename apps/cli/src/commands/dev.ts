@@ -1,4 +1,5 @@
-import { ChainClients, DEV_CHAIN_ID, devAccount, DevAccountIndex, readAccess } from "@sigil/chain";
+import { ChainClients, readAccess } from "@sigil/chain";
+import { DEV_CHAIN_ID, devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { createDataSource, describeDatabase } from "@sigil/persistence";
 import { randomBytes } from "node:crypto";
 import path from "node:path";

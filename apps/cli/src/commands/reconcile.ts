@@ -1,5 +1,6 @@
 import { loadConfig, reconcileRoles, type ReconciliationReport } from "@sigil/auth-api";
-import { ChainClients, type ChainConfig, DEV_CHAIN_ID } from "@sigil/chain";
+import { ChainClients, type ChainConfig } from "@sigil/chain";
+import { DEV_CHAIN_ID } from "@sigil/chain/dev";
 import path from "node:path";
 import type { DataSource } from "typeorm";
 import { openCliDatabase } from "../database/open-cli-database.js";

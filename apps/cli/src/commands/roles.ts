@@ -1,11 +1,5 @@
-import {
-  ChainClients,
-  changeRole,
-  DEV_CHAIN_ID,
-  devAccount,
-  DevAccountIndex,
-  readAccess,
-} from "@sigil/chain";
+import { ChainClients, readAccess } from "@sigil/chain";
+import { changeRole, DEV_CHAIN_ID, devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import path from "node:path";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, type LocalAccount } from "viem";
 import { hardhat } from "viem/chains";

@@ -1,4 +1,10 @@
-import { deployAccessStack, DEV_CHAIN_ID, devAccount, DevAccountIndex, seedDemoRoles } from "@sigil/chain";
+import {
+  deployAccessStack,
+  DEV_CHAIN_ID,
+  devAccount,
+  DevAccountIndex,
+  seedDemoRoles,
+} from "@sigil/chain/dev";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Address, createWalletClient, type Hex, http, type PublicClient } from "viem";

@@ -1,7 +1,8 @@
 import { ClientErrorCodes, SigilClientError } from "../errors/sigil-client-error.js";
 import type { Challenge, Grant, Me, SessionSummary } from "../http/api-types.js";
 import { requestJson } from "../http/request-json.js";
-import { type TokenResponse, toStoredTokens } from "../tokens/token-response.js";
+import type { TokenResponse } from "@sigil/core";
+import { toStoredTokens } from "../tokens/token-response.js";
 import { memoryStorage, type StoredTokens, type TokenStorage } from "../tokens/token-storage.js";
 import { toWalletError } from "../wallet/wallet-error.js";
 import {

@@ -1,3 +1,5 @@
+import type { SigilErrorCode } from "./error-code.js";
+
 /** Options every Sigil error accepts: the underlying cause and safe, structured details. */
 export interface SigilErrorOptions {
   cause?: unknown;
@@ -10,7 +12,7 @@ export interface SigilErrorOptions {
  * clients may switch on; the one HTTP filter maps codes to status codes.
  */
 export abstract class SigilError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: SigilErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
   constructor(message: string, options: SigilErrorOptions = {}) {

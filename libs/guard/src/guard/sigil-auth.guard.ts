@@ -12,7 +12,7 @@ import { accessTokenOf } from "../http/bearer-token.js";
 import { RevocationFeed } from "../revocations/revocation-feed.js";
 import { attachPrincipal } from "../principal/request-principal.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
-import { missingScope, type RoutePolicy } from "./route-policy.js";
+import { missingScope, type RouteRequirement } from "./route-requirement.js";
 
 /**
  * Global guard of {@link SigilGuardModule}: every route needs a valid Sigil access token in the
@@ -23,7 +23,7 @@ import { missingScope, type RoutePolicy } from "./route-policy.js";
 @Injectable()
 export class SigilAuthGuard implements CanActivate {
   // Decorator metadata never changes after boot: read it once per controller and handler.
-  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+  private readonly policies = new WeakMap<object, WeakMap<object, RouteRequirement>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -58,7 +58,7 @@ export class SigilAuthGuard implements CanActivate {
   private admitBound(
     request: Request,
     response: Response,
-    policy: RoutePolicy,
+    policy: RouteRequirement,
     principal: SigilPrincipal,
     token: string,
     scheme: "bearer" | "dpop",
@@ -81,7 +81,12 @@ export class SigilAuthGuard implements CanActivate {
     );
   }
 
-  private admit(request: Request, response: Response, policy: RoutePolicy, principal: SigilPrincipal): true {
+  private admit(
+    request: Request,
+    response: Response,
+    policy: RouteRequirement,
+    principal: SigilPrincipal,
+  ): true {
     // A scope check trusts on-chain roles: only while the issuer confirms them (fail closed, D1).
     if (policy.scopes.length > 0) {
       try {
@@ -97,7 +102,7 @@ export class SigilAuthGuard implements CanActivate {
     return true;
   }
 
-  private policyOf(context: ExecutionContext): RoutePolicy {
+  private policyOf(context: ExecutionContext): RouteRequirement {
     const controller = context.getClass();
     const handler = context.getHandler();
     let byHandler = this.policies.get(controller);

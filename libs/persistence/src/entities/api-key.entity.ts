@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from "typeorm";
-import type { WalletKind } from "./session.entity.js";
+import type { WalletKind } from "@sigil/core";
 
 /** Signature scheme of an API key. */
 export type ApiKeyAlgorithm = "hmac-sha256" | "ed25519";

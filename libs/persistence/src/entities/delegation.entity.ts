@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from "typeorm";
-import type { WalletKind } from "./session.entity.js";
+import type { WalletKind } from "@sigil/core";
 
 /** An owner-signed (EIP-712) delegation of scopes to a bot's session key, by its JWK thumbprint. */
 @Entity({ name: "delegations" })

@@ -1,4 +1,5 @@
 import type { ChainClient } from "@sigil/chain";
+import type { WalletKind } from "@sigil/core";
 import {
   getAddress,
   isAddress,
@@ -38,9 +39,6 @@ export const DEFAULT_SIGNATURE_TIMEOUT_MS = 3_000;
  * with their factory calldata, take 1–2 KiB; the cap keeps junk out of `eth_call`.
  */
 export const MAX_SIGNATURE_BYTES = 8_192;
-
-/** How the address proved the signature: its own key, its deployed contract, or its counterfactual one. */
-export type WalletKind = "eoa" | "eip1271" | "eip6492";
 
 /** Parameters of {@link verifySiweSignature}. */
 export interface VerifySiweSignatureParameters {

@@ -1,4 +1,4 @@
-/** The token response of login and refresh (DESIGN.md "HTTP contract"). */
+/** The token response of login and refresh, as on the wire (DESIGN.md "HTTP contract"). */
 export interface TokenResponse {
   access_token: string;
   token_type: "Bearer";

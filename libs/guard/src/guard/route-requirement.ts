@@ -1,5 +1,5 @@
 /** What a route requires of its caller, read once from its decorators. */
-export interface RoutePolicy {
+export interface RouteRequirement {
   /** `@Public()`: no token read or required. */
   public: boolean;
   /** Every scope listed by `@RequireScopes` on the controller and the handler. */
