@@ -11,7 +11,7 @@ import {
 import { checkAccessTokenMutations, checkDpopProofMutations, type FuzzRun } from "./token-properties.js";
 import { checkHttpRoutes, type OpenApiDocument, routesOf } from "./http-properties.js";
 import { createApp, loadConfig } from "@sigil/auth-api";
-import { createTestDataSource } from "@sigil/persistence";
+import { createTestDataSource } from "@sigil/persistence/testing";
 import { randomBytes } from "node:crypto";
 import { startChain, stopAll } from "../bench/bench-environment.js";
 

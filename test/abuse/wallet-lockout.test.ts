@@ -1,6 +1,6 @@
 // J1: requests that prove nothing (no verifying signature) can never ban or exhaust a wallet's
 // sign-in for other client addresses; failures carrying the wallet's own signature still count.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import type { INestApplication } from "@nestjs/common";
 import request from "supertest";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";

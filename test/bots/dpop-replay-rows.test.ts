@@ -1,6 +1,6 @@
 // J6: a bot login's DPoP `jti` is stored only once the proof's key is the delegation's key, so a
 // self-made key cannot write replay rows.
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
 import { createSessionKey, inSeconds, proof, type SessionKey, signDelegation } from "./support/bot-flows.js";

@@ -2,7 +2,7 @@
 // instance at a time; what has not expired is left alone.
 import type { INestApplication } from "@nestjs/common";
 import { ExpiredRowSweeper } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import pg from "pg";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { type Api, listen } from "./support/http.js";

@@ -2,7 +2,7 @@
 // carries user:password credentials and then fails, leaves no secret in any log line.
 import type { INestApplication } from "@nestjs/common";
 import { createApp, loadConfig } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import request from "supertest";

@@ -1,6 +1,6 @@
 import type { INestApplication } from "@nestjs/common";
 import { RoleSyncService } from "@sigil/auth-api";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { guardOptionsFor } from "../fixtures/example-venue.js";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";

@@ -1,5 +1,5 @@
 import type { INestApplication } from "@nestjs/common";
-import { devAccount, DevAccountIndex } from "@sigil/chain";
+import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { guardOptionsFor } from "../fixtures/example-venue.js";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";

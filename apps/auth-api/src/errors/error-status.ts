@@ -2,7 +2,12 @@ import type { SigilErrorCode } from "@sigil/core";
 
 /** Codes Nest or Fastify raise themselves that no SigilError carries (see STATUS_CODE_NAMES). */
 export type HttpErrorCode =
-  "forbidden" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type";
+  | "forbidden"
+  | "method_not_allowed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "request_timeout"
+  | "headers_too_large";
 
 /** Every stable code the auth-api answers with. */
 export type ErrorCode = SigilErrorCode | HttpErrorCode;

@@ -57,4 +57,6 @@ export type SigilErrorCode =
   | "jwks_unavailable"
   | "revocation_feed_stale"
   // @sigil/chain (dev deploys)
-  | "transaction_reverted";
+  | "transaction_reverted"
+  // the auth-api
+  | "database_busy";
