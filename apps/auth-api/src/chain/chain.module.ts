@@ -1,6 +1,6 @@
 import { Global, Module } from "@nestjs/common";
 import { ChainClients } from "@sigil/chain";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "../platform/config/app-config.js";
 
 /** Provides the viem clients of every configured chain. */
 @Global()

@@ -9,7 +9,7 @@ import {
 } from "@sigil/sessions";
 import type { KeyObject } from "node:crypto";
 import { DataSource } from "typeorm";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "../platform/config/app-config.js";
 import { resolveKekProvider } from "./resolve-kek-provider.js";
 import {
   publicKeyOf,

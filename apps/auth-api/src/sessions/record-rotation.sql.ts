@@ -1,7 +1,7 @@
 import type { AccessSnapshot } from "@sigil/core";
 import type { EntityManager } from "typeorm";
 import { blockOf, grantRoles } from "./grant-record.js";
-import type { RequestContext } from "./session.service.js";
+import type { RequestContext } from "../platform/http/request-context.js";
 
 /** Everything a rotation writes once its token and session are locked and checked. */
 export interface RotationRecord {

@@ -14,23 +14,19 @@ import {
 import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil/sessions";
 import { randomUUID } from "node:crypto";
 import { DataSource, type EntityManager } from "typeorm";
-import { AuditService } from "../audit/audit.service.js";
-import { AppConfig } from "../config/app-config.js";
+import { AuditService } from "../platform/audit/audit.service.js";
+import { AppConfig } from "../platform/config/app-config.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
-import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js";
-import { MetricsService } from "../metrics/metrics.service.js";
+import { REVOCATION_CHANNEL } from "./revocation-signal.service.js";
+import { MetricsService } from "../platform/metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
 import { readNonceRefusal } from "./nonce-refusal.js";
 import { createLoginRecorder, type LoginRecord } from "./record-login.sql.js";
 import { blockOf, grantRoles } from "./grant-record.js";
 import { recordRotation } from "./record-rotation.sql.js";
+import type { RequestContext } from "../platform/http/request-context.js";
 
-/** Who is asking, for grant and audit records. */
-export interface RequestContext {
-  requestId: string;
-  clientAddress: string | null;
-  userAgent: string | null;
-}
+export type { RequestContext };
 
 export interface CreateLoginSessionParameters {
   context: RequestContext;
