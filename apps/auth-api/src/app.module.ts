@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from "@nestjs/common";
 import type { DataSource } from "typeorm";
 import { ChainModule } from "./chain/chain.module.js";
-import { AppConfig } from "./platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { DatabaseModule } from "./platform/database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { AuthModule } from "./auth.module.js";

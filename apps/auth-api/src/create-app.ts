@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from "@nestjs/swagger";
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import { AppModule } from "./app.module.js";
-import type { AppConfig } from "./platform/config/app-config.js";
+import type { AppConfig } from "@sigil/config";
 import type { DataSource } from "typeorm";
 import { ErrorFilter } from "./platform/errors/error.filter.js";
 import { frameworkError } from "./platform/errors/framework-errors.js";

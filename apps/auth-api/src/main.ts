@@ -2,7 +2,7 @@ import { Logger } from "@nestjs/common";
 import cluster from "node:cluster";
 import { runPrimary } from "./platform/cluster/run-primary.js";
 import { workerCount } from "./platform/cluster/worker-count.js";
-import { loadConfig } from "./platform/config/app-config.js";
+import { loadConfig } from "@sigil/config";
 import { createApp } from "./create-app.js";
 
 const config = loadConfig(process.env);

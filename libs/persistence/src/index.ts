@@ -33,3 +33,7 @@ export * from "./transactions/after-commit.js";
 export * from "./queries/prepared-statement.js";
 export * from "./queries/statement-batcher.js";
 export * from "./queries/sweep-expired-rows.js";
+export * from "./statements/audit-events.js";
+export * from "./signing-keys/signing-key-store.js";
+export * from "./api-keys/rewrap-api-key-secrets.js";
+export * from "./repositories/reconcile-roles.js";

@@ -6,7 +6,7 @@ import { header, type HttpRequest, pathOf } from "../platform/http/http-types.js
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiKeysService } from "../bots/api-keys/api-keys.service.js";
 import { ApiRateLimiter } from "../platform/rate-limit/api-rate-limiter.js";
-import { AppConfig } from "../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { ALLOW_DELEGATED } from "../platform/http/allow-delegated.js";
 import { DpopVerifier } from "../bots/dpop/dpop-verifier.service.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";

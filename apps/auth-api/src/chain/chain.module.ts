@@ -1,6 +1,6 @@
 import { Global, Module } from "@nestjs/common";
 import { ChainClients } from "@sigil/chain";
-import { AppConfig } from "../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 
 /** Provides the viem clients of every configured chain. */
 @Global()

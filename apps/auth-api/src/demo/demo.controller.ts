@@ -4,8 +4,8 @@ import type { HttpReply } from "../platform/http/http-types.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Public } from "../platform/http/route-policy.js";
-import { AppConfig } from "../platform/config/app-config.js";
-import type { DemoPageSettings } from "../platform/config/demo-config.js";
+import { AppConfig } from "@sigil/config";
+import type { DemoPageSettings } from "@sigil/config";
 import { DEMO_PAGE_HTML } from "./demo-page-html.js";
 import { devWalletAccounts } from "./dev-wallet-accounts.js";
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from "@nestjs/common";
 import { sweepExpiredRows, type SweepResult } from "@sigil/persistence";
 import { DataSource } from "typeorm";
-import { AppConfig } from "../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { AppLogger } from "../platform/logging/app-logger.js";
 
 /**

@@ -13,7 +13,7 @@ import { AcceptsForms } from "../platform/http/request-bodies.js";
 import { DataSource } from "typeorm";
 import { LiveScopes } from "../access/live-scopes.js";
 import { ClientAuthenticated, Public } from "../platform/http/route-policy.js";
-import { AppConfig } from "../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { TokenRequest } from "./oauth.dto.js";

@@ -15,7 +15,7 @@ import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil
 import { randomUUID } from "node:crypto";
 import { DataSource, type EntityManager } from "typeorm";
 import { AuditService } from "../platform/audit/audit.service.js";
-import { AppConfig } from "../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { REVOCATION_CHANNEL } from "./revocation-signal.service.js";
 import { MetricsService } from "../platform/metrics/metrics.service.js";

@@ -13,7 +13,7 @@ import { getAddress, type Hex, isAddress } from "viem";
 import type { StatementBatcher } from "@sigil/persistence";
 import { DataSource } from "typeorm";
 import { AccessReaderService } from "../chain/access-reader.service.js";
-import { AppConfig } from "../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
 import { readNonceRefusal } from "../sessions/nonce-refusal.js";
 import { type RequestContext, SessionService } from "../sessions/session.service.js";

@@ -1,4 +1,5 @@
-import { loadConfig, reconcileRoles, type ReconciliationReport } from "@sigil/auth-api";
+import { loadConfig } from "@sigil/config";
+import { reconcileRoles, type ReconciliationReport } from "@sigil/persistence";
 import { ChainClients, type ChainConfig, DEV_CHAIN_ID } from "@sigil/chain";
 import path from "node:path";
 import type { DataSource } from "typeorm";

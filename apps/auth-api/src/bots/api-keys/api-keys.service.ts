@@ -7,7 +7,7 @@ import {
   narrowDelegation,
   NotFoundError,
 } from "@sigil/core";
-import { ApiKeyEntity, SessionEntity } from "@sigil/persistence";
+import { ApiKeyEntity, apiKeySecretContext, SessionEntity } from "@sigil/persistence";
 import { type ApiKeyVerifier, ed25519PublicKey, SecretBox, verifySignedRequest } from "@sigil/sessions";
 import type { HttpRequest } from "../../platform/http/http-types.js";
 import { randomBytes } from "node:crypto";
@@ -17,7 +17,7 @@ import { getAddress, type Hex, toHex } from "viem";
 import type { Principal } from "../../platform/http/principal.js";
 import { AuditService } from "../../platform/audit/audit.service.js";
 import { AccessReaderService } from "../../chain/access-reader.service.js";
-import { AppConfig } from "../../platform/config/app-config.js";
+import { AppConfig, resolveKekProvider } from "@sigil/config";
 import {
   assertClientAddress,
   assertClientAllowed,
@@ -27,10 +27,8 @@ import { ReplayStore } from "../dpop/replay-store.service.js";
 import { requestContext } from "../../platform/http/request-context.js";
 import { revokeBotCredential } from "../credentials/revoke-bot-credential.js";
 import { walletStillAccepts } from "../credentials/wallet-authority.js";
-import { resolveKekProvider } from "../../keys/resolve-kek-provider.js";
 import { type BotTokenResponse, SessionService } from "../../sessions/session.service.js";
 import type { CreateApiKeyRequest } from "./api-keys.dto.js";
-import { apiKeySecretContext } from "./rewrap-api-key-secrets.js";
 import { PerKeyLimiter } from "../credentials/per-key-limiter.service.js";
 
 /** An API key as its owner sees it; `secret` only in the answer that created it. */

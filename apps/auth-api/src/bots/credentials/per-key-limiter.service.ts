@@ -1,7 +1,7 @@
 import { Injectable } from "@nestjs/common";
 import { RateLimitedError } from "@sigil/core";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { AppConfig } from "../../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { MetricsService } from "../../platform/metrics/metrics.service.js";
 import { ResilientLimiter } from "../../platform/rate-limit/resilient-limiter.js";
 import { RedisService } from "../../platform/rate-limit/redis.service.js";

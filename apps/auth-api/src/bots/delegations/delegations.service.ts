@@ -26,7 +26,7 @@ import type { Principal } from "../../platform/http/principal.js";
 import { PerKeyLimiter } from "../credentials/per-key-limiter.service.js";
 import { AuditService } from "../../platform/audit/audit.service.js";
 import { AccessReaderService } from "../../chain/access-reader.service.js";
-import { AppConfig } from "../../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { requestContext } from "../../platform/http/request-context.js";
 import { revokeBotCredential } from "../credentials/revoke-bot-credential.js";
 import { type BotTokenResponse, SessionService } from "../../sessions/session.service.js";

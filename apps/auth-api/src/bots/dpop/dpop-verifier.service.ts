@@ -1,7 +1,7 @@
 import { Injectable } from "@nestjs/common";
 import { InvalidDpopProofError, type VerifiedDpopProof, verifyDpopProof } from "@sigil/sessions";
 import { header, type HttpRequest, pathOf } from "../../platform/http/http-types.js";
-import { AppConfig } from "../../platform/config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { ReplayStore } from "./replay-store.service.js";
 
 /** A verified proof's `jti`, to be stored once the route knows which key it expects. */

@@ -1,17 +1,8 @@
 import { Injectable } from "@nestjs/common";
-import { type AuditOutcome, AuditEventEntity } from "@sigil/persistence";
+import { type AuditEvent, recordAuditEvent } from "@sigil/persistence";
 import type { EntityManager } from "typeorm";
 
-/** One audit event (SECURITY-TESTS I1): what happened, to whom, on which chain, for which request. */
-export interface AuditEvent {
-  type: string;
-  outcome: AuditOutcome;
-  subject?: string | null;
-  chainId?: number | null;
-  requestId?: string | null;
-  data?: Record<string, unknown>;
-  occurredAt: Date;
-}
+export type { AuditEvent };
 
 /** Appends audit events inside the caller's transaction, so they commit or vanish with the change. */
 @Injectable()
@@ -19,18 +10,4 @@ export class AuditService {
   record(manager: EntityManager, event: AuditEvent): Promise<void> {
     return recordAuditEvent(manager, event);
   }
-}
-
-/** {@link AuditService.record} for code outside Nest's container (the key store, the CLI). */
-export async function recordAuditEvent(manager: EntityManager, event: AuditEvent): Promise<void> {
-  await manager.getRepository(AuditEventEntity).insert({
-    type: event.type,
-    outcome: event.outcome,
-    subject: event.subject ?? null,
-    chainId: event.chainId ?? null,
-    requestId: event.requestId ?? null,
-    // jsonb column: TypeORM's insert typing cannot express an open record.
-    data: (event.data ?? {}) as never,
-    occurredAt: event.occurredAt,
-  });
 }

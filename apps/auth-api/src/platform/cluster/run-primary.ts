@@ -1,7 +1,7 @@
 import { Logger } from "@nestjs/common";
 import { createDataSource, runMigrations } from "@sigil/persistence";
 import cluster, { type Worker } from "node:cluster";
-import type { AppConfig } from "../config/app-config.js";
+import type { AppConfig } from "@sigil/config";
 
 /** A worker that dies sooner than this after its start is not restarted again at once. */
 const RESTART_BACKOFF_MS = 1_000;

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Logger, Module, type OnApplicationShutdown 
 import { createDataSource, describeDatabase, runMigrations } from "@sigil/persistence";
 import path from "node:path";
 import { DataSource } from "typeorm";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "@sigil/config";
 
 /**
  * Provides the TypeORM DataSource: Postgres from DATABASE_URL, else PGlite under the data folder.

@@ -1,6 +1,6 @@
 import type { LoggerService } from "@nestjs/common";
 import pino, { type DestinationStream, type Logger } from "pino";
-import type { AppConfig } from "../config/app-config.js";
+import type { AppConfig } from "@sigil/config";
 import { rpcUrlSecrets, scrubbing } from "./rpc-url-secrets.js";
 
 /** DI token of the app's pino logger (one per app instance: tests run several in one process). */

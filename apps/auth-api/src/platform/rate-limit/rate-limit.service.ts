@@ -2,7 +2,7 @@ import { Injectable } from "@nestjs/common";
 import { RateLimitedError } from "@sigil/core";
 import type { HttpReply } from "../http/http-types.js";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { MetricsService } from "../metrics/metrics.service.js";
 import { SecurityEventsService } from "../security-events/security-events.service.js";
 import { RedisService } from "./redis.service.js";

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from "@nestjs/common";
 import { Redis } from "ioredis";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "@sigil/config";
 
 /**
  * The optional shared Redis connection (`REDIS_URL`). Commands fail fast while disconnected

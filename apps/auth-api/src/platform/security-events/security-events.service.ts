@@ -2,7 +2,7 @@ import { Injectable } from "@nestjs/common";
 import type { Logger } from "pino";
 import { DataSource } from "typeorm";
 import { AuditService } from "../audit/audit.service.js";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "@sigil/config";
 import { AppLogger } from "../logging/app-logger.js";
 import { MetricsService } from "../metrics/metrics.service.js";
 import { BurstDetector } from "./burst-detector.js";

@@ -1,5 +1,5 @@
 import { type ChainClient, readAccess } from "@sigil/chain";
-import { readIndexedAccess } from "@sigil/persistence";
+import { readIndexedAccess } from "./read-indexed-access.js";
 import type { DataSource } from "typeorm";
 
 type Hex = `0x${string}`;

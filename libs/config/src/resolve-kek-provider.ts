@@ -2,7 +2,7 @@ import { LocalKekProvider } from "@sigil/sessions";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AppConfig } from "../platform/config/app-config.js";
+import type { AppConfig } from "./app-config.js";
 
 /** Where development keeps its own KEK (production refuses this file: see loadConfig). */
 export function devKekFile(dataDir: string): string {

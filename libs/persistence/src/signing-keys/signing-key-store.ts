@@ -1,4 +1,4 @@
-import { SigningKeyEntity } from "@sigil/persistence";
+import { SigningKeyEntity } from "../entities/signing-key.entity.js";
 import {
   generateSigningKey,
   jwkThumbprint,
@@ -13,7 +13,7 @@ import {
 import { InternalError } from "@sigil/core";
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { recordAuditEvent } from "../platform/audit/audit.service.js";
+import { recordAuditEvent } from "../statements/audit-events.js";
 
 /** A stored key as the service and `sigil keys list` see it (never the private half). */
 export interface StoredSigningKey extends SigningKeyTimeline {
