@@ -25,6 +25,8 @@ import { ReplayStore } from "./bots/dpop/replay-store.service.js";
 import { AuthController } from "./sign-in/auth.controller.js";
 import { AuthOutcomesService } from "./sign-in/auth-outcomes.service.js";
 import { LoginService } from "./sign-in/login.service.js";
+import { LoginSessions } from "./sign-in/login-sessions.service.js";
+import { BotSessions } from "./bots/credentials/bot-sessions.service.js";
 
 /** Sign-in, sessions, tokens, grants and the endpoints resource servers use. */
 @Module({
@@ -42,6 +44,8 @@ import { LoginService } from "./sign-in/login.service.js";
     LoginService,
     AuthOutcomesService,
     SessionService,
+    LoginSessions,
+    BotSessions,
     SigningKeysService,
     AuditService,
     AccessReaderService,

@@ -20,6 +20,7 @@ import { type RequestContext, SessionService } from "../sessions/session.service
 import type { TokenResponse } from "../sessions/token-response.js";
 import { createNonceWriter, type NonceRow } from "./insert-nonce.sql.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
+import { LoginSessions } from "./login-sessions.service.js";
 
 /** Statement of server-prepared challenges; the scopes follow under Resources. */
 const CHALLENGE_STATEMENT = "Sign in to Sigil. The scopes you grant are listed under Resources.";
@@ -37,6 +38,7 @@ export class LoginService {
     private readonly config: AppConfig,
     private readonly access: AccessReaderService,
     private readonly sessions: SessionService,
+    private readonly loginSessions: LoginSessions,
     metrics: MetricsService,
   ) {
     this.nonces = createNonceWriter(dataSource, (size) =>
@@ -139,7 +141,7 @@ export class LoginService {
         });
     const access = await (cachedAccess ?? this.access.read(message.chainId, message.address));
     const { granted } = grantScopes({ requested: requestedScopes, allowed: access.scopes });
-    return this.sessions.createLoginSession({
+    return this.loginSessions.createLoginSession({
       context: p.context,
       now: p.now,
       nonce: message.nonce,

@@ -27,9 +27,10 @@ import { ReplayStore } from "../dpop/replay-store.service.js";
 import { requestContext } from "../../platform/http/request-context.js";
 import { revokeBotCredential } from "../credentials/revoke-bot-credential.js";
 import { walletStillAccepts } from "../credentials/wallet-authority.js";
-import { type BotTokenResponse, SessionService } from "../../sessions/session.service.js";
+import { SessionService } from "../../sessions/session.service.js";
 import type { CreateApiKeyRequest } from "./api-keys.dto.js";
 import { PerKeyLimiter } from "../credentials/per-key-limiter.service.js";
+import { BotSessions, type BotTokenResponse } from "../credentials/bot-sessions.service.js";
 
 /** An API key as its owner sees it; `secret` only in the answer that created it. */
 export interface ApiKeyView {
@@ -59,6 +60,7 @@ export class ApiKeysService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly access: AccessReaderService,
     private readonly sessions: SessionService,
+    private readonly botSessions: BotSessions,
     private readonly audit: AuditService,
     private readonly replays: ReplayStore,
     private readonly limiter: PerKeyLimiter,
@@ -226,7 +228,7 @@ export class ApiKeysService implements OnModuleInit {
         details: { scope: key.scopes.join(" ") },
       });
     }
-    return this.sessions.createBotSession({
+    return this.botSessions.createBotSession({
       context: requestContext(p.request),
       now: p.now,
       owner: {

@@ -29,7 +29,7 @@ import { AccessReaderService } from "../../chain/access-reader.service.js";
 import { AppConfig } from "@sigil/config";
 import { requestContext } from "../../platform/http/request-context.js";
 import { revokeBotCredential } from "../credentials/revoke-bot-credential.js";
-import { type BotTokenResponse, SessionService } from "../../sessions/session.service.js";
+import { SessionService } from "../../sessions/session.service.js";
 import type { CreateDelegationRequest } from "./delegations.dto.js";
 import {
   assertClientAddress,
@@ -37,6 +37,7 @@ import {
   assertRecentOwnerLogin,
 } from "../credentials/owner-authority.js";
 import { walletStillAccepts } from "../credentials/wallet-authority.js";
+import { BotSessions, type BotTokenResponse } from "../credentials/bot-sessions.service.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -68,6 +69,7 @@ export class DelegationsService {
     private readonly config: AppConfig,
     private readonly access: AccessReaderService,
     private readonly sessions: SessionService,
+    private readonly botSessions: BotSessions,
     private readonly audit: AuditService,
     private readonly limiter: PerKeyLimiter,
   ) {}
@@ -256,7 +258,7 @@ export class DelegationsService {
         details: { scope: row.scopes.join(" ") },
       });
     }
-    return this.sessions.createBotSession({
+    return this.botSessions.createBotSession({
       context,
       now: p.now,
       owner: {
