@@ -37,3 +37,8 @@ export * from "./statements/audit-events.js";
 export * from "./signing-keys/signing-key-store.js";
 export * from "./api-keys/rewrap-api-key-secrets.js";
 export * from "./repositories/reconcile-roles.js";
+export * from "./statements/grant-record.js";
+export * from "./statements/insert-nonce.sql.js";
+export * from "./statements/nonce-refusal.js";
+export * from "./statements/record-login.sql.js";
+export * from "./statements/record-rotation.sql.js";

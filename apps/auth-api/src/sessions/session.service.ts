@@ -9,6 +9,9 @@ import {
   RefreshTokenEntity,
   RevocationEntity,
   SessionEntity,
+  blockOf,
+  grantRoles,
+  recordRotation,
 } from "@sigil/persistence";
 import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil/sessions";
 import { randomUUID } from "node:crypto";
@@ -19,8 +22,6 @@ import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { REVOCATION_CHANNEL } from "./revocation-signal.service.js";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
 import type { TokenResponse } from "./token-response.js";
-import { blockOf, grantRoles } from "./grant-record.js";
-import { recordRotation } from "./record-rotation.sql.js";
 import type { RequestContext } from "../platform/http/request-context.js";
 
 export type { RequestContext };

@@ -1,15 +1,20 @@
 import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, NonceUsedError } from "@sigil/core";
-import { type StatementBatcher, type WalletKind } from "@sigil/persistence";
+import {
+  type StatementBatcher,
+  type WalletKind,
+  blockOf,
+  grantRoles,
+  readNonceRefusal,
+  createLoginRecorder,
+  type LoginRecord,
+} from "@sigil/persistence";
 import { generateRefreshToken } from "@sigil/sessions";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { AppConfig } from "@sigil/config";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
 import type { RequestContext } from "../platform/http/request-context.js";
-import { blockOf, grantRoles } from "../sessions/grant-record.js";
-import { readNonceRefusal } from "../sessions/nonce-refusal.js";
-import { createLoginRecorder, type LoginRecord } from "../sessions/record-login.sql.js";
 import { addSeconds, SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
 

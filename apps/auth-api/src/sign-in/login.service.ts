@@ -15,10 +15,9 @@ import { DataSource } from "typeorm";
 import { AccessReaderService } from "../chain/access-reader.service.js";
 import { AppConfig } from "@sigil/config";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
-import { readNonceRefusal } from "../sessions/nonce-refusal.js";
+import { readNonceRefusal, createNonceWriter, type NonceRow } from "@sigil/persistence";
 import { type RequestContext, SessionService } from "../sessions/session.service.js";
 import type { TokenResponse } from "../sessions/token-response.js";
-import { createNonceWriter, type NonceRow } from "./insert-nonce.sql.js";
 import { scopesFromResources, scopesToResources } from "./scope-resources.js";
 import { LoginSessions } from "./login-sessions.service.js";
 

@@ -1,12 +1,11 @@
 import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, DelegationInactiveError, InvalidGrantError } from "@sigil/core";
-import { SessionEntity, type WalletKind } from "@sigil/persistence";
+import { SessionEntity, type WalletKind, blockOf } from "@sigil/persistence";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { AppConfig } from "@sigil/config";
 import { AuditService } from "../../platform/audit/audit.service.js";
 import type { RequestContext } from "../../platform/http/request-context.js";
-import { blockOf } from "../../sessions/grant-record.js";
 import { SessionService } from "../../sessions/session.service.js";
 import type { TokenResponse } from "../../sessions/token-response.js";
 

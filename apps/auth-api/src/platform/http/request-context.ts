@@ -1,11 +1,7 @@
+import type { RequestContext } from "@sigil/persistence";
 import { header, type HttpRequest } from "./http-types.js";
 
-/** Who is asking, for grant and audit records. */
-export interface RequestContext {
-  requestId: string;
-  clientAddress: string | null;
-  userAgent: string | null;
-}
+export type { RequestContext };
 
 /** Request id, client address and user agent of a request, as grants and audit events record them. */
 export function requestContext(request: HttpRequest): RequestContext {

@@ -1,4 +1,5 @@
-import { createStatementBatcher, runPrepared, type StatementBatcher } from "@sigil/persistence";
+import { runPrepared } from "../queries/prepared-statement.js";
+import { createStatementBatcher, type StatementBatcher } from "../queries/statement-batcher.js";
 import type { DataSource } from "typeorm";
 
 /** A nonce as stored: bound to an address and chain when a challenge named them. */

@@ -1,9 +1,6 @@
-import {
-  createStatementBatcher,
-  runPrepared,
-  type StatementBatcher,
-  type WalletKind,
-} from "@sigil/persistence";
+import type { WalletKind } from "../entities/session.entity.js";
+import { runPrepared } from "../queries/prepared-statement.js";
+import { createStatementBatcher, type StatementBatcher } from "../queries/statement-batcher.js";
 import type { DataSource } from "typeorm";
 
 /** Everything one login writes: its nonce's consumption, session, refresh token, grant, audit event. */

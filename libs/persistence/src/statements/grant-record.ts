@@ -9,3 +9,10 @@ export function grantRoles(access: AccessSnapshot): Role[] {
 export function blockOf(access: AccessSnapshot): { chainId: number; number: string; hash: string } {
   return { chainId: access.block.chainId, number: access.block.number.toString(), hash: access.block.hash };
 }
+
+/** Who is asking, for grant and audit records. */
+export interface RequestContext {
+  requestId: string;
+  clientAddress: string | null;
+  userAgent: string | null;
+}

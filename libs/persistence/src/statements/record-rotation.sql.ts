@@ -1,7 +1,6 @@
 import type { AccessSnapshot } from "@sigil/core";
 import type { EntityManager } from "typeorm";
-import { blockOf, grantRoles } from "./grant-record.js";
-import type { RequestContext } from "../platform/http/request-context.js";
+import { blockOf, grantRoles, type RequestContext } from "./grant-record.js";
 
 /** Everything a rotation writes once its token and session are locked and checked. */
 export interface RotationRecord {
