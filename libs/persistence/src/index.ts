@@ -42,3 +42,4 @@ export * from "./statements/insert-nonce.sql.js";
 export * from "./statements/nonce-refusal.js";
 export * from "./statements/record-login.sql.js";
 export * from "./statements/record-rotation.sql.js";
+export * from "./statements/grants.js";

@@ -4,14 +4,12 @@ import {
   afterCommit,
   createStatementBatcher,
   type StatementBatcher,
-  GrantEntity,
-  type GrantMethod,
   RefreshTokenEntity,
   RevocationEntity,
   SessionEntity,
   blockOf,
-  grantRoles,
   recordRotation,
+  insertGrant,
 } from "@sigil/persistence";
 import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil/sessions";
 import { randomUUID } from "node:crypto";
@@ -364,7 +362,7 @@ export class SessionService {
         WHERE session_id = $1 AND revoked_at IS NULL`,
       [session.id, now, p.reason, p.access.block.number.toString()],
     );
-    await this.recordGrant(manager, {
+    await insertGrant(manager, {
       method: "chain_sync",
       sessionId: session.id,
       subject: session.subject,
@@ -437,40 +435,6 @@ export class SessionService {
       session_id: p.sessionId,
       sub: p.subject,
     };
-  }
-
-  /** Writes one grant row in the caller's transaction (rotation aside, every grant goes here). */
-  async recordGrant(
-    manager: EntityManager,
-    p: {
-      method: GrantMethod;
-      sessionId: string;
-      subject: string;
-      actor?: string;
-      requestedScopes: string[] | undefined;
-      grantedScopes: string[];
-      access: AccessSnapshot;
-      context: RequestContext;
-      now: Date;
-      expiresAt: Date;
-    },
-  ): Promise<void> {
-    await manager.getRepository(GrantEntity).insert({
-      sessionId: p.sessionId,
-      subject: p.subject,
-      actor: p.actor ?? null,
-      method: p.method,
-      scopesRequested: p.requestedScopes ?? null,
-      scopesGranted: p.grantedScopes,
-      roles: grantRoles(p.access),
-      chainId: p.access.block.chainId,
-      blockNumber: p.access.block.number,
-      blockHash: p.access.block.hash,
-      clientAddress: p.context.clientAddress,
-      userAgent: p.context.userAgent,
-      issuedAt: p.now,
-      expiresAt: p.expiresAt,
-    });
   }
 }
 

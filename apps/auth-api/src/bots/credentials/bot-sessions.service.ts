@@ -1,6 +1,6 @@
 import { Injectable } from "@nestjs/common";
 import { type AccessSnapshot, DelegationInactiveError, InvalidGrantError } from "@sigil/core";
-import { SessionEntity, type WalletKind, blockOf } from "@sigil/persistence";
+import { blockOf, insertGrant, SessionEntity, type WalletKind } from "@sigil/persistence";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { AppConfig } from "@sigil/config";
@@ -103,7 +103,7 @@ export class BotSessions {
         apiKeyId: p.apiKeyId ?? null,
         keyThumbprint: p.keyThumbprint ?? null,
       });
-      await this.sessions.recordGrant(manager, {
+      await insertGrant(manager, {
         method: p.method,
         sessionId,
         subject: p.owner.subject,
