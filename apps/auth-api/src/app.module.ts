@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from "@nestjs/common";
 import type { DataSource } from "typeorm";
 import { ChainModule } from "./chain/chain.module.js";
 import { AppConfig } from "@sigil/config";
+import { AuditModule } from "./platform/audit/audit.module.js";
 import { DatabaseModule } from "./platform/database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
 import { AuthModule } from "./auth.module.js";
@@ -32,6 +33,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(dataSource),
         MetricsModule,
+        AuditModule,
         SecurityEventsModule,
         RateLimitModule,
         ChainModule,
