@@ -65,6 +65,20 @@ export default tseslint.config(
     },
   },
   {
+    // An app is no library: the CLI and the example venue reach the service over HTTP or through
+    // libs, never by importing it (relative paths across units are caught by the rule above).
+    files: ["apps/**/*.ts", "libs/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "@sigil/auth-api", message: "Apps import libs, not another app." }],
+          patterns: [{ group: ["@sigil/auth-api/*"], message: "Apps import libs, not another app." }],
+        },
+      ],
+    },
+  },
+  {
     // libs/core is the pure domain: no framework, no adapter.
     files: ["libs/core/**/*.ts"],
     ignores: ["libs/core/**/*.spec.ts"],

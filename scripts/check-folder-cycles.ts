@@ -1,5 +1,6 @@
 // Folders depend one way: an import cycle between two folders of one unit (a feature of the auth-api,
-// a part of a lib) fails `npm run lint`. Module-level tools miss a loop that passes through several files.
+// a part of a lib), or between two subfolders of one folder at any depth, fails `npm run lint`.
+// Module-level tools miss a loop that passes through several files.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,22 +15,50 @@ export interface SourceFile {
   text: string;
 }
 
-/** The folder-level import graph of `files`: relative imports only, a file's folder is its first segment. */
-export function folderGraph(files: SourceFile[]): FolderGraph {
+/**
+ * The import graph among the child folders of `parent` (`""` for the unit's root): relative imports
+ * only, between files under `parent`; a file directly in `parent` counts as the folder `.`.
+ */
+export function folderGraph(files: SourceFile[], parent = ""): FolderGraph {
   const graph: FolderGraph = new Map();
-  const folderOf = (file: string) => (file.includes("/") ? file.split("/")[0]! : ".");
+  const prefix = parent ? `${parent}/` : "";
+  const childOf = (file: string): string | undefined => {
+    if (!file.startsWith(prefix)) return undefined;
+    const rest = file.slice(prefix.length);
+    return rest.includes("/") ? rest.split("/")[0]! : ".";
+  };
   for (const file of files) {
-    const from = folderOf(file.path);
+    const from = childOf(file.path);
+    if (from === undefined) continue;
     if (!graph.has(from)) graph.set(from, new Set());
     for (const { fileName } of ts.preProcessFile(file.text, true, true).importedFiles) {
       if (!fileName.startsWith(".")) continue;
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), fileName));
       if (target.startsWith("..")) continue;
-      const to = folderOf(target);
-      if (to !== from) graph.get(from)!.add(to);
+      const to = childOf(target);
+      if (to !== undefined && to !== from) graph.get(from)!.add(to);
     }
   }
   return graph;
+}
+
+/** Every folder of the unit that holds a source file at any depth, the root (`""`) first. */
+export function foldersOf(files: SourceFile[]): string[] {
+  const folders = new Set<string>([""]);
+  for (const file of files) {
+    const segments = file.path.split("/").slice(0, -1);
+    for (let depth = 1; depth <= segments.length; depth++) folders.add(segments.slice(0, depth).join("/"));
+  }
+  return [...folders].sort();
+}
+
+/** The cycles among the child folders of every folder of the unit, each prefixed with its parent. */
+export function nestedFolderCycles(files: SourceFile[]): string[][] {
+  return foldersOf(files).flatMap((parent) =>
+    folderCycles(folderGraph(files, parent)).map((cycle) =>
+      cycle.map((child) => (parent ? `${parent}/${child}` : child)),
+    ),
+  );
 }
 
 /** The cycles of `graph`: its strongly connected components of more than one folder (Tarjan). */
@@ -96,7 +125,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   let failed = false;
   for (const unit of unitRoots(root)) {
-    for (const cycle of folderCycles(folderGraph(sourcesUnder(path.join(root, unit))))) {
+    for (const cycle of nestedFolderCycles(sourcesUnder(path.join(root, unit)))) {
       failed = true;
       console.error(`${unit}: folders import each other in a cycle: ${cycle.join(", ")}`);
     }

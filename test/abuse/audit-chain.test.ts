@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { DataSource } from "typeorm";
-import { AuditService } from "../../apps/auth-api/src/audit/audit.service.js";
+import { AuditService } from "../../apps/auth-api/src/platform/audit/audit.service.js";
 import { verifyAuditChain } from "../../apps/cli/src/commands/audit.js";
 import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
 

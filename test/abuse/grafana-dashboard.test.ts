@@ -2,7 +2,7 @@
 // registers, so renaming a metric without updating the dashboard fails here.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { MetricsService } from "../../apps/auth-api/src/metrics/metrics.service.js";
+import { MetricsService } from "../../apps/auth-api/src/platform/metrics/metrics.service.js";
 
 interface Panel {
   type: string;

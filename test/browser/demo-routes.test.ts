@@ -2,7 +2,7 @@
 // policy, and the dev wallet's keys only in development on the dev chain.
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
-import { ROUTE_POLICY } from "../../apps/auth-api/src/access/route-policy.js";
+import { ROUTE_POLICY } from "../../apps/auth-api/src/platform/http/route-policy.js";
 import { DemoController } from "../../apps/auth-api/src/demo/demo.controller.js";
 import { devWalletAccounts } from "../../apps/auth-api/src/demo/dev-wallet-accounts.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";

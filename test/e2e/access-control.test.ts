@@ -5,7 +5,7 @@ import { METHOD_METADATA, PATH_METADATA } from "@nestjs/common/constants.js";
 import { RequestMethod } from "@nestjs/common";
 import { ModulesContainer, Reflector } from "@nestjs/core";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
-import { ROUTE_POLICY, type RoutePolicy } from "../../apps/auth-api/src/access/route-policy.js";
+import { ROUTE_POLICY, type RoutePolicy } from "../../apps/auth-api/src/platform/http/route-policy.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { grantNewRole, withChainSnapshot } from "./support/chain-state.js";
 import { type Api, basic, bearer, listen } from "./support/http.js";

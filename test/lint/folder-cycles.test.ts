@@ -1,4 +1,9 @@
-import { folderCycles, folderGraph, type SourceFile } from "../../scripts/check-folder-cycles.js";
+import {
+  folderCycles,
+  folderGraph,
+  nestedFolderCycles,
+  type SourceFile,
+} from "../../scripts/check-folder-cycles.js";
 
 const cyclesOf = (files: SourceFile[]) => folderCycles(folderGraph(files));
 
@@ -33,5 +38,30 @@ describe("folder-level import cycles (scripts/check-folder-cycles.ts, run by npm
       { path: "b/y.ts", text: `import { x } from "../a/x.js";` },
     ];
     expect(cyclesOf(files)).toEqual([["a", "b"]]);
+  });
+
+  it("finds a cycle between subfolders of one folder, at any depth, with the parent's own files", () => {
+    const files = [
+      { path: "platform/http/types.ts", text: `import type { E } from "../errors/filter.js";` },
+      { path: "platform/errors/filter.ts", text: `import type { T } from "../http/types.js";` },
+      { path: "bots/keys/a/x.ts", text: `import { y } from "../b/y.js";` },
+      { path: "bots/keys/b/y.ts", text: `import { z } from "../z.js";` },
+      { path: "bots/keys/z.ts", text: `import { x } from "./a/x.js";` },
+      { path: "sessions/s.ts", text: `import { t } from "../platform/http/types.js";` },
+    ];
+    expect(cyclesOf(files)).toEqual([]);
+    expect(nestedFolderCycles(files)).toEqual([
+      ["bots/keys/.", "bots/keys/a", "bots/keys/b"],
+      ["platform/errors", "platform/http"],
+    ]);
+  });
+
+  it("accepts subfolders that depend one way, and imports that leave the parent", () => {
+    const files = [
+      { path: "platform/http/types.ts", text: `import { s } from "../../sessions/s.js";` },
+      { path: "platform/errors/filter.ts", text: `import type { T } from "../http/types.js";` },
+      { path: "sessions/s.ts", text: `export const s = 1;` },
+    ];
+    expect(nestedFolderCycles(files)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { readAccess } from "@sigil/chain";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import request from "supertest";
-import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";
+import { LoginSessions } from "../../apps/auth-api/src/sign-in/login-sessions.service.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";
 import { registryAdmin } from "./support/registry-admin.js";
@@ -49,7 +49,7 @@ describe("role sync and a racing sign-in", () => {
         `INSERT INTO nonces (nonce, issued_at, expires_at) VALUES ($1, now(), now() + interval '5 minutes')`,
         [nonce],
       );
-      const tokens = await sigil.app.get(SessionService).createLoginSession({
+      const tokens = await sigil.app.get(LoginSessions).createLoginSession({
         context: { requestId: "racing-login", clientAddress: null, userAgent: null },
         now: new Date(),
         nonce,

@@ -1,16 +1,17 @@
 import { type DynamicModule, Module } from "@nestjs/common";
 import type { DataSource } from "typeorm";
 import { ChainModule } from "./chain/chain.module.js";
-import { AppConfig } from "./config/app-config.js";
-import { DatabaseModule } from "./database/database.module.js";
+import { AppConfig } from "@sigil/config";
+import { AuditModule } from "./platform/audit/audit.module.js";
+import { DatabaseModule } from "./platform/database/database.module.js";
 import { HealthModule } from "./health/health.module.js";
-import { AuthModule } from "./auth/auth.module.js";
+import { AuthModule } from "./auth.module.js";
 import { DemoModule } from "./demo/demo.module.js";
 import { MaintenanceModule } from "./maintenance/maintenance.module.js";
-import { MetricsModule } from "./metrics/metrics.module.js";
-import { AppLogger, createAppLogger } from "./logging/app-logger.js";
-import { RateLimitModule } from "./rate-limit/rate-limit.module.js";
-import { SecurityEventsModule } from "./security-events/security-events.module.js";
+import { MetricsModule } from "./platform/metrics/metrics.module.js";
+import { AppLogger, createAppLogger } from "./platform/logging/app-logger.js";
+import { RateLimitModule } from "./platform/rate-limit/rate-limit.module.js";
+import { SecurityEventsModule } from "./platform/security-events/security-events.module.js";
 import type { DestinationStream } from "pino";
 
 /** The auth-api root module, built for one validated configuration. */
@@ -32,6 +33,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(dataSource),
         MetricsModule,
+        AuditModule,
         SecurityEventsModule,
         RateLimitModule,
         ChainModule,

@@ -1,9 +1,18 @@
-export * from "./config/app-config.js";
 export * from "./create-app.js";
 export * from "./keys/signing-keys.service.js";
-export * from "./keys/signing-key-store.js";
-export * from "./keys/resolve-kek-provider.js";
 export * from "./role-sync/role-sync.service.js";
-export * from "./role-sync/reconcile-roles.js";
-export * from "./api-keys/rewrap-api-key-secrets.js";
 export * from "./maintenance/expired-row-sweeper.service.js";
+// Moved to libs (the CLI reads them there); re-exported for the tests that import the service.
+export * from "@sigil/config";
+export {
+  apiKeySecretContext,
+  reconcileRoles,
+  rewrapApiKeySecrets,
+  publicKeyOf,
+  SigningKeyStore,
+  type ReconcileRolesParameters,
+  type ReconciliationReport,
+  type RoleDivergence,
+  type RotationOutcome,
+  type StoredSigningKey,
+} from "@sigil/persistence";

@@ -1,8 +1,8 @@
 import { Logger } from "@nestjs/common";
 import cluster from "node:cluster";
-import { runPrimary } from "./cluster/run-primary.js";
-import { workerCount } from "./cluster/worker-count.js";
-import { loadConfig } from "./config/app-config.js";
+import { runPrimary } from "./platform/cluster/run-primary.js";
+import { workerCount } from "./platform/cluster/worker-count.js";
+import { loadConfig } from "@sigil/config";
 import { createApp } from "./create-app.js";
 
 const config = loadConfig(process.env);

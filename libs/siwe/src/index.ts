@@ -18,3 +18,4 @@ export {
 } from "./signature/secp256k1-backend.js";
 export * from "./verify/verify-siwe-signature.js";
 export * from "./verify/signature-mismatch-error.js";
+export * from "./lines/siwe-lines.js";

@@ -2,18 +2,18 @@ import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/com
 import { Reflector } from "@nestjs/core";
 import { DelegatedTokenNotAllowedError, InvalidClientError, UnauthorizedError } from "@sigil/core";
 import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
-import { header, type HttpRequest, pathOf } from "../http/http-types.js";
+import { header, type HttpRequest, pathOf } from "../platform/http/http-types.js";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { ApiKeysService } from "../api-keys/api-keys.service.js";
-import { ApiRateLimiter } from "../rate-limit/api-rate-limiter.js";
-import { AppConfig } from "../config/app-config.js";
-import { ALLOW_DELEGATED } from "../delegations/allow-delegated.js";
-import { DpopVerifier } from "../dpop/dpop-verifier.service.js";
+import { ApiKeysService } from "../bots/api-keys/api-keys.service.js";
+import { ApiRateLimiter } from "../platform/rate-limit/api-rate-limiter.js";
+import { AppConfig } from "@sigil/config";
+import { ALLOW_DELEGATED } from "../platform/http/allow-delegated.js";
+import { DpopVerifier } from "../bots/dpop/dpop-verifier.service.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { LiveScopes, requireScopes } from "./live-scopes.js";
-import type { Principal } from "./principal.js";
-import { ROUTE_POLICY, type RoutePolicy } from "./route-policy.js";
+import type { Principal } from "../platform/http/principal.js";
+import { ROUTE_POLICY, type RoutePolicy } from "../platform/http/route-policy.js";
 
 /**
  * Enforces each route's {@link RoutePolicy}; a route without one is refused (fail closed). Then

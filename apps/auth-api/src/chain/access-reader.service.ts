@@ -2,7 +2,7 @@ import { Injectable } from "@nestjs/common";
 import { type ChainClient, ChainClients, readAccess, readLatestBlock } from "@sigil/chain";
 import type { AccessSnapshot, BlockRef } from "@sigil/core";
 import type { Address } from "viem";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "@sigil/config";
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 

@@ -1,11 +1,11 @@
 import { Controller, Get, Header, NotFoundException, Res } from "@nestjs/common";
 import { ApiTags } from "@nestjs/swagger";
-import type { HttpReply } from "../http/http-types.js";
+import type { HttpReply } from "../platform/http/http-types.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Public } from "../access/route-policy.js";
-import { AppConfig } from "../config/app-config.js";
-import type { DemoPageSettings } from "./demo-config.js";
+import { Public } from "../platform/http/route-policy.js";
+import { AppConfig } from "@sigil/config";
+import type { DemoPageSettings } from "@sigil/config";
 import { DEMO_PAGE_HTML } from "./demo-page-html.js";
 import { devWalletAccounts } from "./dev-wallet-accounts.js";
 

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from "@nestjs/swagger";
 import { InsufficientScopeError, InvalidRequestError, Scopes } from "@sigil/core";
 import { GrantEntity } from "@sigil/persistence";
 import { DataSource, LessThan } from "typeorm";
-import { CurrentPrincipal, type Principal } from "../access/principal.js";
-import { AuthenticatedFor } from "../access/route-policy.js";
-import type { HttpRequest } from "../http/http-types.js";
+import { CurrentPrincipal, type Principal } from "../platform/http/principal.js";
+import { AuthenticatedFor } from "../platform/http/route-policy.js";
+import type { HttpRequest } from "../platform/http/http-types.js";
 import type { AccessTokenClaims } from "@sigil/sessions";
 
 /** Another subject's grants need `sigil:admin`, checked by the access guard like any route scope (J9). */

@@ -9,11 +9,11 @@ import {
 import { ChainClients, checkChain } from "@sigil/chain";
 import { isSigilError } from "@sigil/core";
 import { describeDatabase } from "@sigil/persistence";
-import type { HttpReply } from "../http/http-types.js";
+import type { HttpReply } from "../platform/http/http-types.js";
 import { DataSource } from "typeorm";
-import { Public } from "../access/route-policy.js";
-import { RedisService } from "../rate-limit/redis.service.js";
-import { RateLimitWeight } from "../rate-limit/rate-limit-weight.js";
+import { Public } from "../platform/http/route-policy.js";
+import { RedisService } from "../platform/rate-limit/redis.service.js";
+import { RateLimitWeight } from "../platform/rate-limit/rate-limit-weight.js";
 
 /** Liveness (the process answers) and readiness (database and every chain answer). */
 @Controller("health")

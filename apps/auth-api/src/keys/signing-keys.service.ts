@@ -1,36 +1,20 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import { SigningKeyUnavailableError } from "@sigil/core";
-import {
-  type KeyRotationPolicy,
-  planRotation,
-  SecretBox,
-  selectActiveKey,
-  type SigningKey,
-} from "@sigil/sessions";
+import { planRotation, SecretBox, selectActiveKey, type SigningKey } from "@sigil/sessions";
 import type { KeyObject } from "node:crypto";
 import { DataSource } from "typeorm";
-import { AppConfig } from "../config/app-config.js";
-import { resolveKekProvider } from "./resolve-kek-provider.js";
+import { AppConfig, resolveKekProvider, rotationPolicy } from "@sigil/config";
 import {
   publicKeyOf,
   type RotationOutcome,
   SigningKeyStore,
   type StoredSigningKey,
-} from "./signing-key-store.js";
+} from "@sigil/persistence";
 
 interface LoadedKey extends StoredSigningKey {
   publicKey: KeyObject;
   /** The private half, when this instance could open it (pending and active keys only). */
   signing?: SigningKey;
-}
-
-/** The rotation policy a configuration asks for. */
-export function rotationPolicy(config: Pick<AppConfig, "keys">): KeyRotationPolicy {
-  return {
-    publishLeadMs: config.keys.publishLeadMs,
-    retireAfterMs: config.keys.retireAfterMs,
-    rotationIntervalMs: config.keys.rotationIntervalMs,
-  };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from "@nestjs/common";
 import { sweepExpiredRows, type SweepResult } from "@sigil/persistence";
 import { DataSource } from "typeorm";
-import { AppConfig } from "../config/app-config.js";
-import { AppLogger } from "../logging/app-logger.js";
+import { AppConfig } from "@sigil/config";
+import { AppLogger } from "../platform/logging/app-logger.js";
 
 /**
  * Deletes expired SIWE nonces and replay keys on a schedule (J7): else every unauthenticated

@@ -8,16 +8,16 @@ import {
   isRefreshTokenShape,
   verifyAccessToken,
 } from "@sigil/sessions";
-import type { HttpRequest } from "../http/http-types.js";
-import { AcceptsForms } from "../http/request-bodies.js";
+import type { HttpRequest } from "../platform/http/http-types.js";
+import { AcceptsForms } from "../platform/http/request-bodies.js";
 import { DataSource } from "typeorm";
 import { LiveScopes } from "../access/live-scopes.js";
-import { ClientAuthenticated, Public } from "../access/route-policy.js";
-import { AppConfig } from "../config/app-config.js";
+import { ClientAuthenticated, Public } from "../platform/http/route-policy.js";
+import { AppConfig } from "@sigil/config";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { TokenRequest } from "./oauth.dto.js";
-import { TokenEndpointLimit } from "../rate-limit/token-endpoint-limit.js";
+import { TokenEndpointLimit } from "../platform/rate-limit/token-endpoint-limit.js";
 
 /** RFC 7009 revocation and RFC 7662 introspection. */
 @ApiTags("oauth")

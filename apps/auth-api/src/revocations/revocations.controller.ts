@@ -3,9 +3,9 @@ import { ApiBasicAuth, ApiQuery, ApiTags } from "@nestjs/swagger";
 import { InvalidRequestError } from "@sigil/core";
 import { RevocationEntity } from "@sigil/persistence";
 import { DataSource, MoreThan } from "typeorm";
-import { ClientAuthenticated } from "../access/route-policy.js";
+import { ClientAuthenticated } from "../platform/http/route-policy.js";
 import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
-import { RevocationSignalService } from "./revocation-signal.service.js";
+import { RevocationSignalService } from "../sessions/revocation-signal.service.js";
 
 const PAGE = 1000;
 /** Longest long poll: below common proxy idle timeouts (30 s). */

@@ -8,7 +8,7 @@ import {
 } from "@sigil/core";
 import { type RoleEventEffects, SessionEntity } from "@sigil/persistence";
 import { type DataSource, type EntityManager, IsNull, MoreThan } from "typeorm";
-import type { MetricsService } from "../metrics/metrics.service.js";
+import type { MetricsService } from "../platform/metrics/metrics.service.js";
 import type { SessionService } from "../sessions/session.service.js";
 
 type Hex = `0x${string}`;

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from "@nestjs/common";
 import { RoleSyncStaleError } from "@sigil/core";
 import { DataSource } from "typeorm";
-import { AppConfig } from "../config/app-config.js";
+import { AppConfig } from "@sigil/config";
 
 /**
  * When each chain's roles were last confirmed by the follower (whichever instance leads), read from

@@ -5,15 +5,19 @@ import {
   type OnApplicationBootstrap,
 } from "@nestjs/common";
 import { type ChainClient, ChainClients, followRoleEvents, readBlockLinks } from "@sigil/chain";
-import { describeDatabase, TypeormRoleEventStore } from "@sigil/persistence";
+import {
+  describeDatabase,
+  TypeormRoleEventStore,
+  reconcileRoles,
+  type ReconciliationReport,
+} from "@sigil/persistence";
 import { DataSource } from "typeorm";
-import { AuditService } from "../audit/audit.service.js";
-import { AppConfig } from "../config/app-config.js";
-import { MetricsService } from "../metrics/metrics.service.js";
+import { AuditService } from "../platform/audit/audit.service.js";
+import { AppConfig } from "@sigil/config";
+import { MetricsService } from "../platform/metrics/metrics.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { ChainSessionEffects, ROLE_SYNC_REQUEST_ID } from "./chain-session-effects.js";
 import { AdvisoryLeaderLock, InProcessLeaderLock, type LeaderLock } from "./leader-lock.js";
-import { reconcileRoles, type ReconciliationReport } from "./reconcile-roles.js";
 import { RoleSyncStatusService } from "./role-sync-status.service.js";
 
 /** Ranges applied per step before yielding (catch-up continues on the next, immediate, step). */

@@ -1,56 +1,28 @@
 import { Injectable } from "@nestjs/common";
-import {
-  type AccessSnapshot,
-  DelegationInactiveError,
-  InvalidGrantError,
-  NonceUsedError,
-  type TokenResponse,
-  type WalletKind,
-} from "@sigil/core";
+import { type AccessSnapshot, InvalidGrantError } from "@sigil/core";
 import {
   afterCommit,
   createStatementBatcher,
   type StatementBatcher,
-  GrantEntity,
-  type GrantMethod,
   RefreshTokenEntity,
   RevocationEntity,
   SessionEntity,
+  blockOf,
+  recordRotation,
+  insertGrant,
 } from "@sigil/persistence";
 import { generateRefreshToken, InvalidTokenError, signAccessToken } from "@sigil/sessions";
 import { randomUUID } from "node:crypto";
 import { DataSource, type EntityManager } from "typeorm";
-import { AuditService } from "../audit/audit.service.js";
-import { AppConfig } from "../config/app-config.js";
+import { AuditService } from "../platform/audit/audit.service.js";
+import { AppConfig } from "@sigil/config";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
-import { REVOCATION_CHANNEL } from "../revocations/revocation-signal.service.js";
-import { MetricsService } from "../metrics/metrics.service.js";
-import { readNonceRefusal } from "./nonce-refusal.js";
-import { createLoginRecorder, type LoginRecord } from "./record-login.sql.js";
-import { blockOf, grantRoles } from "./grant-record.js";
-import { recordRotation } from "./record-rotation.sql.js";
+import { REVOCATION_CHANNEL } from "./revocation-signal.service.js";
+import { MetricsService } from "../platform/metrics/metrics.service.js";
+import type { TokenResponse } from "@sigil/core";
+import type { RequestContext } from "../platform/http/request-context.js";
 
-/** Who is asking, for grant and audit records. */
-export interface RequestContext {
-  requestId: string;
-  clientAddress: string | null;
-  userAgent: string | null;
-}
-
-export interface CreateLoginSessionParameters {
-  context: RequestContext;
-  now: Date;
-  nonce: string;
-  subject: string;
-  address: string;
-  chainId: number;
-  walletKind: WalletKind;
-  requestedScopes: string[] | undefined;
-  grantedScopes: string[];
-  access: AccessSnapshot;
-  /** Contract wallets only: kept to re-verify on refresh (A9). */
-  login?: { message: string; signature: string };
-}
+export type { RequestContext };
 
 export interface RotateRefreshParameters {
   context: RequestContext;
@@ -95,30 +67,6 @@ export type RevocationReason =
   | "delegation_revoked"
   | "api_key_revoked";
 
-/** A bot session: who it speaks for, who acts, and what it is bound to (issue 5). */
-export interface CreateBotSessionParameters {
-  context: RequestContext;
-  now: Date;
-  owner: { subject: string; address: string; chainId: number; walletKind: WalletKind };
-  /** RFC 8693 `act.sub`: `jkt:<thumbprint>` for a session key, `apikey:<id>` for an API key. */
-  actor: string;
-  method: "delegation" | "api_key";
-  delegationId?: string;
-  apiKeyId?: string;
-  /** DPoP binding (`cnf.jkt`); absent for API-key tokens (Bearer). */
-  keyThumbprint?: string;
-  requestedScopes: string[] | undefined;
-  grantedScopes: string[];
-  access: AccessSnapshot;
-  /** The token never outlives this (the delegation's or key's expiry). */
-  notAfter: Date;
-}
-
-/** Token response of a bot: no refresh token (the bot proves its key again). */
-export type BotTokenResponse = Omit<TokenResponse, "refresh_token" | "token_type"> & {
-  token_type: "DPoP" | "Bearer";
-};
-
 /** Ending a session inside a caller's transaction. */
 export interface RevokeWithinParameters {
   session: Pick<SessionEntity, "id" | "subject" | "chainId">;
@@ -153,9 +101,6 @@ export class SessionService {
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {
-    this.loginRecorder = createLoginRecorder(dataSource, (size) =>
-      metrics.writeBatchSize.observe({ statement: "login" }, size),
-    );
     this.rotations = createStatementBatcher({
       onBatch: (size) => metrics.writeBatchSize.observe({ statement: "refresh" }, size),
       runOne: (p) => dataSource.transaction((manager) => this.rotateWithin(manager, p)),
@@ -167,9 +112,6 @@ export class SessionService {
         }),
     });
   }
-
-  /** Writes logins, several per statement under load (group commit). */
-  private readonly loginRecorder: StatementBatcher<LoginRecord, boolean>;
 
   /**
    * Rotations, several per transaction under load (group commit): one commit and one turn at the
@@ -194,49 +136,6 @@ export class SessionService {
     const session = await this.findActive(sid, now);
     if (!session) throw new InvalidTokenError("revoked", "the session of this token has ended");
     return session;
-  }
-
-  /** Consumes the nonce and records session, first refresh token, grant and audit event at once (G1). */
-  async createLoginSession(p: CreateLoginSessionParameters): Promise<TokenResponse> {
-    const { lifetimes } = this.config;
-    const sessionId = randomUUID();
-    const refresh = generateRefreshToken();
-    const absoluteExpiresAt = addSeconds(p.now, lifetimes.refreshAbsolute);
-    const idleExpiresAt = addSeconds(p.now, lifetimes.refreshIdle);
-    const access = this.signAccess({ subject: p.subject, sessionId, scopes: p.grantedScopes, now: p.now });
-
-    const recorded = await this.loginRecorder.run({
-      nonce: p.nonce,
-      now: p.now,
-      sessionId,
-      subject: p.subject,
-      address: p.address,
-      chainId: p.chainId,
-      walletKind: p.walletKind,
-      grantedScopes: p.grantedScopes,
-      requestedScopes: p.requestedScopes ?? null,
-      idleExpiresAt,
-      absoluteExpiresAt,
-      clientAddress: p.context.clientAddress,
-      userAgent: p.context.userAgent,
-      loginMessage: p.login?.message ?? null,
-      loginSignature: p.login?.signature ?? null,
-      refreshTokenHash: refresh.hash,
-      roles: grantRoles(p.access),
-      blockNumber: p.access.block.number,
-      blockHash: p.access.block.hash,
-      grantExpiresAt: new Date(access.claims.exp * 1000),
-      requestId: p.context.requestId,
-      auditData: { sessionId, walletKind: p.walletKind, scopes: p.grantedScopes, block: blockOf(p.access) },
-    });
-    if (!recorded) {
-      // Only now, on the failure path, ask why (unknown, used, expired or another challenge's).
-      throw (
-        (await readNonceRefusal(this.dataSource, p)) ??
-        new NonceUsedError("this nonce has already been used to sign in")
-      );
-    }
-    return this.tokenResponse({ access, refreshToken: refresh.token, sessionId, subject: p.subject });
   }
 
   /** The session a refresh token belongs to, without locking (for the chain checks done first). */
@@ -463,7 +362,7 @@ export class SessionService {
         WHERE session_id = $1 AND revoked_at IS NULL`,
       [session.id, now, p.reason, p.access.block.number.toString()],
     );
-    await this.recordGrant(manager, {
+    await insertGrant(manager, {
       method: "chain_sync",
       sessionId: session.id,
       subject: session.subject,
@@ -494,105 +393,8 @@ export class SessionService {
     });
   }
 
-  /**
-   * A bot's session (a delegation's session key or an API key): a row in `sessions` under the
-   * OWNER's address and chain, so logout-style revocation and chain role sync reach it like any
-   * other; no refresh token (the bot proves its key again). Session, grant (method `delegation` or
-   * `api_key`, with the actor) and audit event commit together (G1).
-   */
-  async createBotSession(p: CreateBotSessionParameters): Promise<BotTokenResponse> {
-    const sessionId = randomUUID();
-    const ttlSeconds = Math.min(
-      this.config.lifetimes.accessToken,
-      Math.floor((p.notAfter.getTime() - p.now.getTime()) / 1000),
-    );
-    if (ttlSeconds < 1)
-      throw new InvalidGrantError("the delegation or key expires too soon to issue a token");
-    const access = this.signAccess({
-      subject: p.owner.subject,
-      sessionId,
-      scopes: p.grantedScopes,
-      now: p.now,
-      ttlSeconds,
-      act: { sub: p.actor },
-      ...(p.keyThumbprint ? { cnf: { jkt: p.keyThumbprint } } : {}),
-    });
-    const expiresAt = new Date(access.claims.exp * 1000);
-    await this.dataSource.transaction(async (manager) => {
-      // J8: the credential is read before the owner's roles (seconds of RPC); a revocation since
-      // must win. FOR SHARE makes a racing revocation wait for this commit, then end this session.
-      const [table, credentialId] = p.delegationId
-        ? ["delegations", p.delegationId]
-        : ["api_keys", p.apiKeyId ?? null];
-      const live: unknown[] = await manager.query(
-        `SELECT 1 FROM ${table} WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 FOR SHARE`,
-        [credentialId, p.now],
-      );
-      if (live.length === 0) {
-        throw new DelegationInactiveError("this delegation or API key was revoked or expired meanwhile");
-      }
-      await manager.getRepository(SessionEntity).insert({
-        id: sessionId,
-        subject: p.owner.subject,
-        address: p.owner.address,
-        chainId: p.owner.chainId,
-        walletKind: p.owner.walletKind,
-        scopes: p.grantedScopes,
-        createdAt: p.now,
-        lastUsedAt: p.now,
-        idleExpiresAt: expiresAt,
-        absoluteExpiresAt: expiresAt,
-        revokedAt: null,
-        revokedReason: null,
-        clientAddress: p.context.clientAddress,
-        userAgent: p.context.userAgent,
-        requestedScopes: p.requestedScopes ?? null,
-        loginMessage: null,
-        loginSignature: null,
-        actor: p.actor,
-        delegationId: p.delegationId ?? null,
-        apiKeyId: p.apiKeyId ?? null,
-        keyThumbprint: p.keyThumbprint ?? null,
-      });
-      await this.recordGrant(manager, {
-        method: p.method,
-        sessionId,
-        subject: p.owner.subject,
-        actor: p.actor,
-        requestedScopes: p.requestedScopes,
-        grantedScopes: p.grantedScopes,
-        access: p.access,
-        context: p.context,
-        now: p.now,
-        expiresAt,
-      });
-      await this.audit.record(manager, {
-        type: "bot_token_issued",
-        outcome: "success",
-        subject: p.owner.subject,
-        chainId: p.owner.chainId,
-        requestId: p.context.requestId,
-        occurredAt: p.now,
-        data: {
-          sessionId,
-          actor: p.actor,
-          method: p.method,
-          scopes: p.grantedScopes,
-          block: blockOf(p.access),
-        },
-      });
-    });
-    return {
-      access_token: access.token,
-      token_type: p.keyThumbprint ? "DPoP" : "Bearer",
-      expires_in: access.claims.exp - access.claims.iat,
-      scope: access.claims.scope,
-      session_id: sessionId,
-      sub: p.owner.subject,
-    };
-  }
-
-  private signAccess(p: {
+  /** An access token for `sessionId`, signed with the current key (also for sign-in and bots). */
+  signAccess(p: {
     subject: string;
     sessionId: string;
     scopes: string[];
@@ -617,7 +419,8 @@ export class SessionService {
     });
   }
 
-  private tokenResponse(p: {
+  /** The token response of a session with a refresh token (login and rotation). */
+  tokenResponse(p: {
     access: ReturnType<SessionService["signAccess"]>;
     refreshToken: string;
     sessionId: string;
@@ -633,39 +436,6 @@ export class SessionService {
       sub: p.subject,
     };
   }
-
-  private async recordGrant(
-    manager: EntityManager,
-    p: {
-      method: GrantMethod;
-      sessionId: string;
-      subject: string;
-      actor?: string;
-      requestedScopes: string[] | undefined;
-      grantedScopes: string[];
-      access: AccessSnapshot;
-      context: RequestContext;
-      now: Date;
-      expiresAt: Date;
-    },
-  ): Promise<void> {
-    await manager.getRepository(GrantEntity).insert({
-      sessionId: p.sessionId,
-      subject: p.subject,
-      actor: p.actor ?? null,
-      method: p.method,
-      scopesRequested: p.requestedScopes ?? null,
-      scopesGranted: p.grantedScopes,
-      roles: grantRoles(p.access),
-      chainId: p.access.block.chainId,
-      blockNumber: p.access.block.number,
-      blockHash: p.access.block.hash,
-      clientAddress: p.context.clientAddress,
-      userAgent: p.context.userAgent,
-      issuedAt: p.now,
-      expiresAt: p.expiresAt,
-    });
-  }
 }
 
 /** Wakes long-polling feed readers on every instance once the caller's transaction commits. */
@@ -673,7 +443,7 @@ async function notifyRevocation(manager: EntityManager): Promise<void> {
   await manager.query(`SELECT pg_notify($1, '')`, [REVOCATION_CHANNEL]);
 }
 
-function addSeconds(date: Date, seconds: number): Date {
+export function addSeconds(date: Date, seconds: number): Date {
   return new Date(date.getTime() + seconds * 1000);
 }
 

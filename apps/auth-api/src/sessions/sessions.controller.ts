@@ -2,11 +2,11 @@ import { Controller, Delete, Get, HttpCode, Param, Req } from "@nestjs/common";
 import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
 import { NotFoundError } from "@sigil/core";
 import { GrantEntity, SessionEntity } from "@sigil/persistence";
-import type { HttpRequest } from "../http/http-types.js";
+import type { HttpRequest } from "../platform/http/http-types.js";
 import { DataSource, IsNull, MoreThan } from "typeorm";
-import { CurrentPrincipal, type Principal } from "../access/principal.js";
-import { Authenticated } from "../access/route-policy.js";
-import { AllowDelegated } from "../delegations/allow-delegated.js";
+import { CurrentPrincipal, type Principal } from "../platform/http/principal.js";
+import { Authenticated } from "../platform/http/route-policy.js";
+import { AllowDelegated } from "../platform/http/allow-delegated.js";
 import { SessionService } from "./session.service.js";
 
 /** The caller's own identity and sessions. */

@@ -1,9 +1,8 @@
 import { Controller, Get, Header } from "@nestjs/common";
 import { ApiTags } from "@nestjs/swagger";
 import { Scopes } from "@sigil/core";
-import { Public } from "../access/route-policy.js";
-import { AppConfig } from "../config/app-config.js";
-import { JWKS_MAX_AGE_SECONDS } from "../keys/jwks-max-age.js";
+import { Public } from "../platform/http/route-policy.js";
+import { AppConfig, JWKS_MAX_AGE_SECONDS } from "@sigil/config";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 
 /** Keys and RFC 8414 metadata, for resource servers that verify tokens offline. */

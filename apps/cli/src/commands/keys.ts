@@ -1,12 +1,5 @@
-import {
-  type KeyCommandConfig,
-  loadKeyConfig,
-  resolveKekProvider,
-  rewrapApiKeySecrets,
-  rotationPolicy,
-  SigningKeyStore,
-} from "@sigil/auth-api";
-import type { SigilDataSource } from "@sigil/persistence";
+import { type KeyCommandConfig, loadKeyConfig, resolveKekProvider, rotationPolicy } from "@sigil/config";
+import { rewrapApiKeySecrets, type SigilDataSource, SigningKeyStore } from "@sigil/persistence";
 import { SecretBox, signingKeyState } from "@sigil/sessions";
 import path from "node:path";
 import { openCliDatabase } from "../database/open-cli-database.js";

@@ -1,4 +1,5 @@
-import { loadConfig, reconcileRoles, type ReconciliationReport } from "@sigil/auth-api";
+import { loadConfig } from "@sigil/config";
+import { reconcileRoles, type ReconciliationReport, recordAuditEvent } from "@sigil/persistence";
 import { ChainClients, type ChainConfig } from "@sigil/chain";
 import { DEV_CHAIN_ID } from "@sigil/chain/dev";
 import path from "node:path";
@@ -60,9 +61,12 @@ async function chainsOf(env: NodeJS.ProcessEnv): Promise<ChainConfig[]> {
 
 /** The same audit event the service's periodic job writes. */
 async function recordDivergence(dataSource: DataSource, report: ReconciliationReport): Promise<void> {
-  await dataSource.query(
-    `INSERT INTO audit_events (occurred_at, type, outcome, chain_id, request_id, data)
-     VALUES ($1, 'role_index_divergence', 'failure', $2, 'cli', $3)`,
-    [new Date(), report.chainId, JSON.stringify({ block: report.block, divergent: report.divergent })],
-  );
+  await recordAuditEvent(dataSource.manager, {
+    type: "role_index_divergence",
+    outcome: "failure",
+    chainId: report.chainId,
+    requestId: "cli",
+    data: { block: report.block, divergent: report.divergent },
+    occurredAt: new Date(),
+  });
 }

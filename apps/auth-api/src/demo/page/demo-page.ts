@@ -7,7 +7,7 @@ import {
   type SigilClient,
 } from "@sigil/client";
 import type { Hex } from "viem";
-import type { DemoPageSettings } from "../demo-config.js";
+import type { DemoPageSettings } from "@sigil/config";
 import { describeError } from "./describe-error.js";
 import { createDevWallet } from "./dev-wallet.js";
 

@@ -1,0 +1,14 @@
+import { Module } from "@nestjs/common";
+import { KeysModule } from "../keys/keys.module.js";
+import { RevocationSignalService } from "./revocation-signal.service.js";
+import { SessionService } from "./session.service.js";
+import { SessionsController } from "./sessions.controller.js";
+
+/** Sessions: lookups, refresh rotation, revocation and narrowing, the session list. */
+@Module({
+  imports: [KeysModule],
+  controllers: [SessionsController],
+  providers: [SessionService, RevocationSignalService],
+  exports: [SessionService, RevocationSignalService],
+})
+export class SessionsModule {}
