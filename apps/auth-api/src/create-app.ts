@@ -42,15 +42,15 @@ export async function createApp({
   // Structured logs outside tests, or when a test asks for them; tests otherwise keep Nest's console.
   const structured = logStream !== undefined || config.env !== "test";
   const module = AppModule.forConfig(config, dataSource, logStream);
-  // Fastify, not Express: measured at about a third of Express's CPU per request under the same
-  // Nest pipes, guards and interceptors (README, "HTTP stack").
+  // Fastify, not Express: far less CPU per request under the same Nest pipes, guards and
+  // interceptors (docs/benchmarks.md).
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // X-Forwarded-For is believed only from the configured proxies (E3): others cannot pick their key.
     trustProxy: config.abuse.trustedProxies.length > 0 ? config.abuse.trustedProxies : false,
     genReqId: requestIdOf,
     // No Nest middleware or app.use() here: Fastify hooks do that work, so @fastify/middie (a hook
-    // run on every request) is not registered. Measured: about 9 % less auth-api CPU per sign-in.
+    // run on every request) is not registered.
     skipMiddie: true,
     // `/v1/me/` is `/v1/me`, as clients and proxies expect; ids are short, but a long one is a 404.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },

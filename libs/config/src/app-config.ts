@@ -177,7 +177,7 @@ export interface ResourceClient {
   secretHash: Buffer;
 }
 
-/** Signing-key rotation and KEK settings (see the README, "Signing keys and secrets"). */
+/** Signing-key rotation and KEK settings (docs/keys-and-secrets.md). */
 export interface SigningKeyConfig {
   /** Former KEKs still accepted for unwrapping while `sigil kek rewrap` moves data keys off them. */
   previousKeks: Buffer[];

@@ -17,10 +17,8 @@ import { SecurityEventsService } from "../platform/security-events/security-even
  * so the audit row exists when the client sees the error.
  *
  * A wrapper the handlers call rather than a Nest interceptor: each interceptor costs every request
- * of its routes an rxjs chain and an async resource. Measured side by side (`npm run bench:ab` with
- * AB_PIN=1 AB_TOGETHER=1, 8 rounds), dropping it cut the auth-api's CPU per sign-in by 6 % in one
- * run and 19 % in another. Requests refused before the handler (validation 400s, rate limits) are
- * counted by the HTTP metrics.
+ * of its routes an rxjs chain and an async resource (docs/benchmarks.md). Requests refused before
+ * the handler (validation 400s, rate limits) are counted by the HTTP metrics.
  */
 @Injectable()
 export class AuthOutcomesService {

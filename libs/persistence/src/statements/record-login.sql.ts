@@ -39,8 +39,8 @@ export interface LoginRecord {
  * this alone (no earlier look at the nonce). Returns `created` = 1 on success, 0 when the nonce
  * could not be consumed. A prepared statement (`runPrepared`): planning these five CTEs cost as
  * much Postgres CPU as running them. RECORD_LOGINS writes the same rows for many logins; this
- * one-row form stays because a batch of one through jsonb_to_recordset cost 0.3–0.4 ms more
- * Postgres CPU per sign-in (one client at a time, measured side by side). A spec holds the two to
+ * one-row form stays because a batch of one through jsonb_to_recordset costs Postgres more CPU
+ * per sign-in (docs/benchmarks.md). A spec holds the two to
  * writing the same rows.
  */
 export const RECORD_LOGIN = {

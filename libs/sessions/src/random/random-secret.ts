@@ -9,8 +9,8 @@ let offset = POOL_BYTES;
  * `size` bytes from the CSPRNG, for secrets minted on every sign-in (nonces, refresh tokens).
  *
  * Served from a pool filled 4 KiB at a time, as Node's own `randomUUID` does: `randomBytes(32)`
- * costs a system call each (about 6 µs of CPU here, against 0.2 µs from the pool), and a sign-in
- * draws two. Handed-out bytes are copied and wiped from the pool. The pool does hold up to 4 KiB of
+ * costs a system call each (far more CPU than the pool: docs/benchmarks.md), and a sign-in draws
+ * two. Handed-out bytes are copied and wiped from the pool. The pool does hold up to 4 KiB of
  * secrets not yet issued; whoever can read this process's memory can read the CSPRNG's state too.
  */
 export function randomSecret(size: number): Buffer {

@@ -11,8 +11,8 @@ type NativeKeccakFactory = (algorithm: "keccak256") => {
 
 /**
  * keccak-256 in C through the `keccak` package's N-API prebuild, or `undefined` when the binding
- * cannot load here. A SIWE message's EIP-191 digest costs about 7–11 µs of CPU this way against
- * 31–49 µs in JavaScript (@noble/hashes, measured side by side on a 450-byte message).
+ * cannot load here. A SIWE message's EIP-191 digest costs a fraction of the CPU it takes in
+ * JavaScript (@noble/hashes; docs/benchmarks.md).
  */
 export const nativeKeccak256: Keccak256 | undefined = loadNativeKeccak256();
 

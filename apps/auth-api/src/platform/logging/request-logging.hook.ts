@@ -9,7 +9,7 @@ import { type HttpReply, type HttpRequest, pathOf, routeOf } from "../http/http-
  */
 export function requestLogging(logger: Logger) {
   // These lines hold only the fields below, none of them a credential: the app logger's redaction
-  // paths, which cost about 10 µs a line (measured beside a child without them), are left out.
+  // paths, which cost CPU on every line (docs/benchmarks.md), are left out.
   const lines = logger.child({}, { redact: [] });
   return (request: HttpRequest, reply: HttpReply, done: () => void): void => {
     const status = reply.statusCode;

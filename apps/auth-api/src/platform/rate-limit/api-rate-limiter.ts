@@ -11,10 +11,8 @@ import { TOKEN_ENDPOINT_LIMIT } from "./token-endpoint-limit.js";
  * by {@link RateLimitWeight}), keyed by a session (token or delegation), a resource client, else
  * the client address. The access guard calls it last, once it knows the caller.
  *
- * It was a Nest interceptor, whose rxjs chain and async resource ran on every request even with
- * the limit off. Measured side by side (`npm run bench:ab` with AB_PIN=1 AB_TOGETHER=1, 8 rounds),
- * dropping it as well took the auth-api's CPU per sign-in from −6 % to −14 %. A guard step costs
- * one awaited promise.
+ * A guard step rather than a Nest interceptor, whose rxjs chain and async resource would run on
+ * every request even with the limit off; a guard step costs one awaited promise.
  */
 @Injectable()
 export class ApiRateLimiter {
