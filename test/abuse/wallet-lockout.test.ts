@@ -106,23 +106,43 @@ describe("J1: wallet sign-in cannot be locked out by requests that prove nothing
     const signature = await wallet.signMessage({ message: signed });
     expect((await first.login(signed, signature)).status).toBe(200);
 
-    // Replays of the used message from two other clients, and a phishing site's message.
+    // A replay of the used message (counted once however often it comes), and two phishing sites' messages.
     expectError(await from(app, "203.0.113.31").login(signed, signature), 401, "nonce_used");
     expect((await from(app, "203.0.113.32").login(signed, signature)).status).toBe(401);
-    const phished = siweMessage({ address: wallet.address, nonce: "phishednonce0001", domain: "evil.test" });
-    const phishedLogin = await from(app, "203.0.113.33").login(
-      phished,
-      await wallet.signMessage({ message: phished }),
-    );
-    expect(phishedLogin.status).toBeGreaterThanOrEqual(400);
-    expect(phishedLogin.status).toBeLessThan(429);
+    for (const [index, nonce] of ["phishednonce0001", "phishednonce0002"].entries()) {
+      const phished = siweMessage({ address: wallet.address, nonce, domain: "evil.test" });
+      const phishedLogin = await from(app, `203.0.113.${33 + index}`).login(
+        phished,
+        await wallet.signMessage({ message: phished }),
+      );
+      expect(phishedLogin.status).toBeGreaterThanOrEqual(400);
+      expect(phishedLogin.status).toBeLessThan(429);
+    }
 
-    // Three verified failures spend the wallet's budget (3): any client is refused for the window.
+    // Three distinct verified failures spend the wallet's budget (3): any client is refused for the window.
     const other = from(app, "198.51.100.34");
     const refused = await other.challenge(wallet.address);
     expectError(refused, 429, "rate_limited");
     expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     // Another wallet is unaffected.
     expect((await victimSignsIn(app, "198.51.100.34")).status).toBe(200);
+  });
+
+  it("J1: replaying one captured signed message, however often and from however many clients, never locks the wallet", async () => {
+    const app = await sigil.createInstance(limited);
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const owner = from(app, "203.0.113.40");
+    const { body } = await owner.challenge(wallet.address);
+    const signed = (body as { message: string }).message;
+    const signature = await wallet.signMessage({ message: signed });
+    expect((await owner.login(signed, signature)).status).toBe(200);
+
+    for (let i = 0; i < 10; i += 1) {
+      expectError(await from(app, `198.51.100.${100 + i}`).login(signed, signature), 401, "nonce_used");
+    }
+    const fresh = await owner.challenge(wallet.address);
+    expect(fresh.status).toBe(200);
+    const message = (fresh.body as { message: string }).message;
+    expect((await owner.login(message, await wallet.signMessage({ message }))).status).toBe(200);
   });
 });

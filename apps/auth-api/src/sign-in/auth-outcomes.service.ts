@@ -9,6 +9,7 @@ import { MetricsService } from "../platform/metrics/metrics.service.js";
 import { RateLimitService } from "../platform/rate-limit/rate-limit.service.js";
 import type { SecurityEventType } from "../platform/security-events/security-event.js";
 import { SecurityEventsService } from "../platform/security-events/security-events.service.js";
+import { createHash } from "node:crypto";
 
 /**
  * Counts sign-in outcomes and token issuance, and turns failures into typed security events
@@ -78,7 +79,10 @@ export class AuthOutcomesService {
     if ((status !== 400 && status !== 401) || code === "signature_invalid" || code === "signature_mismatch")
       return;
     const wallet = await verifiedWalletOf(body.message, body.signature);
-    if (wallet !== undefined) await this.limits.recordWalletFailure(wallet);
+    if (wallet !== undefined) {
+      const digest = createHash("sha256").update(body.message).digest("base64url");
+      await this.limits.recordWalletFailure(wallet, digest);
+    }
   }
 
   private emit(

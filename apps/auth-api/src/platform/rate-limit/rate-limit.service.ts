@@ -42,6 +42,8 @@ export class RateLimitService {
   private readonly violations: ResilientLimiter | undefined;
   /** Failed sign-ins per wallet that carried the wallet's own verifying signature (J1). */
   private readonly walletFailures: ResilientLimiter | undefined;
+  /** Signed messages already counted in `walletFailures` this window: a replay proves nothing new. */
+  private readonly countedMessages: ResilientLimiter | undefined;
   private readonly banCount: ResilientLimiter;
   private readonly bans: ResilientLimiter;
 
@@ -72,6 +74,7 @@ export class RateLimitService {
       );
       this.limits.auth_wallet_login = limiter("auth_wallet_login", authRateLimit.perAddressPerMinute, window);
       this.walletFailures = limiter("auth_wallet_failures", authRateLimit.perAddressPerMinute, window);
+      this.countedMessages = limiter("auth_wallet_failure_messages", 1, window);
     }
     if (abuse.tokenPerClient > 0) this.limits.token = limiter("token", abuse.tokenPerClient, window);
     if (abuse.apiPointsPerSecond > 0) this.limits.api = limiter("api", abuse.apiPointsPerSecond, 1);
@@ -128,9 +131,18 @@ export class RateLimitService {
     });
   }
 
-  /** Counts a failed sign-in whose signature verified as `wallet`'s own (J1). */
-  async recordWalletFailure(wallet: string): Promise<void> {
-    if (!this.walletFailures) return;
+  /**
+   * Counts a failed sign-in whose signature verified as `wallet`'s own (J1), once per signed
+   * message (`messageDigest`): replaying one captured signature cannot lock the wallet.
+   */
+  async recordWalletFailure(wallet: string, messageDigest: string): Promise<void> {
+    if (!this.walletFailures || !this.countedMessages) return;
+    try {
+      await this.countedMessages.consume(`wallet:${wallet.toLowerCase()}|${messageDigest}`);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return;
+      throw rejection;
+    }
     try {
       await this.walletFailures.consume(`wallet:${wallet.toLowerCase()}`);
     } catch (rejection) {
