@@ -142,6 +142,27 @@ describe("bots of contract wallets", () => {
       expect((await keyToken(apiKey)).status).toBe(401);
     });
 
+    it("J4: a wallet the chain cannot confirm now (no code at the RPC, as on a lagging node) refuses the mint and revokes nothing", async () => {
+      const { wallet, token } = await contractWallet();
+      const key = createSessionKey();
+      const delegationId = await delegate(wallet, token, key);
+      const code = await sigil.chain.publicClient.getCode({ address: wallet });
+      const setCode = (bytecode: string) =>
+        sigil.chain.publicClient.request({ method: "hardhat_setCode", params: [wallet, bytecode] } as never);
+      await setCode("0x");
+      try {
+        expectError(
+          await botLogin({ app: sigil.app, issuer: issuer(), delegationId, key }),
+          401,
+          "delegation_inactive",
+        );
+        expect(await row("delegations", delegationId)).toMatchObject({ revoked_at: null });
+      } finally {
+        await setCode(code!);
+      }
+      expect((await botLogin({ app: sigil.app, issuer: issuer(), delegationId, key })).status).toBe(200);
+    });
+
     it("J4: while the wallet keeps its owner, its bots keep minting tokens (each mint re-checks the wallet)", async () => {
       const { wallet, token } = await contractWallet();
       const key = createSessionKey();

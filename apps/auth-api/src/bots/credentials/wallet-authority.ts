@@ -1,4 +1,5 @@
 import type { ChainClient } from "@sigil/chain";
+import { DelegationInactiveError } from "@sigil/core";
 import { SignatureInvalidError, SignatureMismatchError, verifyHashSignature } from "@sigil/siwe";
 import { getAddress, type Hex } from "viem";
 
@@ -7,6 +8,8 @@ import { getAddress, type Hex } from "viem";
  * credential (the delegation's own, or the sign-in that created an API key). Asked through the
  * capped, deadline-bound, chain-pinned path (J5): an unreachable RPC throws `rpc_unavailable`.
  * A credential without a recorded digest (created before this check existed) is not accepted.
+ * Only the wallet's own "rejected" answer is a no; a revert or a missing contract (a lagging node)
+ * refuses this mint without revoking anything.
  */
 export async function walletStillAccepts(p: {
   chain: ChainClient;
@@ -24,7 +27,12 @@ export async function walletStillAccepts(p: {
     });
     return true;
   } catch (error) {
-    if (error instanceof SignatureMismatchError || error instanceof SignatureInvalidError) return false;
+    if (error instanceof SignatureMismatchError && error.details.reason === "contract_rejected") return false;
+    if (error instanceof SignatureMismatchError || error instanceof SignatureInvalidError) {
+      throw new DelegationInactiveError("the wallet could not confirm this credential's signer now", {
+        cause: error,
+      });
+    }
     throw error;
   }
 }
