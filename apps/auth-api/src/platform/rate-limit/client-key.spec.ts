@@ -14,4 +14,19 @@ describe("clientKey", () => {
     expect(clientKey("2001:db8:1:3::1")).not.toBe(clientKey("2001:db8:1:2::1"));
     expect(clientKey(undefined)).toBe("unknown");
   });
+
+  it("J6: reads an IPv4-mapped address in every notation as its IPv4 address, and drops a port", () => {
+    for (const mapped of [
+      "::ffff:203.0.113.7",
+      "0:0:0:0:0:ffff:203.0.113.7",
+      "::FFFF:cb00:7107",
+      "[::ffff:203.0.113.7]",
+    ]) {
+      expect(clientKey(mapped)).toBe("203.0.113.7");
+    }
+    expect(clientKey("203.0.113.7:5678")).toBe("203.0.113.7");
+    expect(clientKey("[2001:db8:1:2::1]:443")).toBe("2001:db8:1:2::/64");
+    expect(clientKey("::ffff:102:304")).toBe("1.2.3.4");
+    expect(clientKey("::ffff:102:304")).not.toBe(clientKey("::ffff:102:305"));
+  });
 });
