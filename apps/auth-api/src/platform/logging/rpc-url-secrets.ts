@@ -2,6 +2,8 @@ import type { DestinationStream } from "pino";
 
 /** Parts shorter than this are not treated as secrets (a path of `/`, a one-letter user). */
 const MIN_SECRET_LENGTH = 4;
+/** Path segments and query values this long are scrubbed on their own too: API keys are long, words short. */
+const MIN_KEY_LENGTH = 16;
 
 /**
  * The parts of RPC URLs that may be credentials: user, password, and path plus query (providers
@@ -19,6 +21,15 @@ export function rpcUrlSecrets(rpcUrls: readonly string[]): string[] {
     }
     const rest = `${url.pathname}${url.search}`;
     if (rest.length >= MIN_SECRET_LENGTH) secrets.add(rest);
+    // A key may also be quoted alone ("invalid project id <key>"), or as written before URL encoding.
+    const raw = text.slice(text.indexOf(url.host) + url.host.length);
+    if (raw.length >= MIN_SECRET_LENGTH) secrets.add(raw);
+    const parts = [...url.pathname.split("/"), ...url.searchParams.values()];
+    for (const part of parts) {
+      if (part.length < MIN_KEY_LENGTH) continue;
+      secrets.add(part);
+      secrets.add(safeDecode(part));
+    }
   }
   // Longest first, so a path is replaced whole rather than around a shorter secret inside it.
   return [...secrets].sort((a, b) => b.length - a.length);
@@ -40,4 +51,12 @@ export function scrubbing(destination: DestinationStream, secrets: readonly stri
     { write: (line: string) => destination.write(scrub(line)) },
     flush ? { flush: flush.bind(destination) } : {},
   );
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
