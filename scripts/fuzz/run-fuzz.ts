@@ -10,7 +10,7 @@ import {
 } from "./signed-request-properties.js";
 import { checkAccessTokenMutations, checkDpopProofMutations, type FuzzRun } from "./token-properties.js";
 import { checkHttpRoutes, type OpenApiDocument, routesOf } from "./http-properties.js";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import { createTestDataSource } from "@sigil/persistence/testing";
 import { randomBytes } from "node:crypto";
 import { startChain, stopAll } from "../bench/bench-environment.js";

@@ -1,7 +1,7 @@
 // SECURITY-TESTS I1 (one structured security event per failure, audited and counted), I2 (no
 // token or secret in logs), I3 (log injection stays one encoded field) and E5 (generic errors).
 import type { INestApplication } from "@nestjs/common";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import { SessionEntity } from "@sigil/persistence";
 import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";

@@ -1,6 +1,6 @@
 // J6: rate-limit keys (IPv6 clients per /64) and the token endpoints' default limit.
 import type { INestApplication } from "@nestjs/common";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";

@@ -1,5 +1,5 @@
 import type { INestApplication } from "@nestjs/common";
-import { RoleSyncService } from "@sigil/auth-api";
+import { RoleSyncService } from "../../apps/auth-api/src/index.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import request from "supertest";
 import { createVenueFor } from "../fixtures/example-venue.js";

@@ -1,7 +1,7 @@
 // J10 (unknown methods, a real internal failure, SQLSTATE 40xxx) and J12 (nesting depth) over HTTP,
 // against the real database: failures are forced in Postgres itself, never by mocking the filter.
 import type { INestApplication } from "@nestjs/common";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import net from "node:net";
 import { Writable } from "node:stream";
 import pg from "pg";

@@ -1,5 +1,5 @@
 import type { INestApplication } from "@nestjs/common";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import { deployAccessStack, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";

@@ -1,7 +1,7 @@
 // J7: expired SIWE nonces and replay keys are deleted on a schedule, in bounded batches, by one
 // instance at a time; what has not expired is left alone.
 import type { INestApplication } from "@nestjs/common";
-import { ExpiredRowSweeper } from "@sigil/auth-api";
+import { ExpiredRowSweeper } from "../../apps/auth-api/src/index.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import pg from "pg";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";

@@ -1,5 +1,5 @@
 import type { INestApplication } from "@nestjs/common";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import { ConfigInvalidError } from "@sigil/core";
 import { describeDatabase } from "@sigil/persistence";
 import { randomBytes } from "node:crypto";

@@ -1,6 +1,6 @@
 // Access and refresh tokens through HTTP: SECURITY-TESTS B1-B8, B11 and A11, against real
 // Postgres (or PGlite) and a local chain, on several app instances sharing one database.
-import { loadConfig } from "@sigil/auth-api";
+import { loadConfig } from "../../apps/auth-api/src/index.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { hashRefreshToken } from "@sigil/sessions";

@@ -1,4 +1,4 @@
-import { apiKeySecretContext, loadConfig, SigningKeysService } from "@sigil/auth-api";
+import { apiKeySecretContext, loadConfig, SigningKeysService } from "../../apps/auth-api/src/index.js";
 import { createDataSource, runMigrations, type SigilDataSource } from "@sigil/persistence";
 import { LocalKekProvider, localKekId, SecretBox } from "@sigil/sessions";
 import { randomBytes } from "node:crypto";

@@ -1,7 +1,7 @@
 // J11: at SIGIL_LOG_LEVEL=trace, a run through every credential-bearing flow, with an RPC URL that
 // carries user:password credentials and then fails, leaves no secret in any log line.
 import type { INestApplication } from "@nestjs/common";
-import { createApp, loadConfig } from "@sigil/auth-api";
+import { createApp, loadConfig } from "../../apps/auth-api/src/index.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";

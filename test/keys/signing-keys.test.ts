@@ -1,5 +1,5 @@
 import type { INestApplication } from "@nestjs/common";
-import { SigningKeysService } from "@sigil/auth-api";
+import { SigningKeysService } from "../../apps/auth-api/src/index.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { SecretUnsealableError } from "@sigil/core";
 import { jwkThumbprint, LocalKekProvider, SecretBox } from "@sigil/sessions";

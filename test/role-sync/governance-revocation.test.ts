@@ -1,4 +1,4 @@
-import { RoleSyncService } from "@sigil/auth-api";
+import { RoleSyncService } from "../../apps/auth-api/src/index.js";
 import { accessRegistryAbi, sigilGovernorAbi } from "@sigil/chain";
 import { DEV_GOVERNANCE_SETTINGS, devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import hre from "hardhat";

@@ -1,4 +1,4 @@
-import { RoleSyncService } from "@sigil/auth-api";
+import { RoleSyncService } from "../../apps/auth-api/src/index.js";
 import { ChainClient, fetchRoleEvents } from "@sigil/chain";
 import { devAccount } from "@sigil/chain/dev";
 import { type ChildProcess, spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-import { RoleSyncService } from "@sigil/auth-api";
+import { RoleSyncService } from "../../apps/auth-api/src/index.js";
 import { readAccess } from "@sigil/chain";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { randomBytes } from "node:crypto";

@@ -1,4 +1,4 @@
-import { RoleSyncService } from "@sigil/auth-api";
+import { RoleSyncService } from "../../apps/auth-api/src/index.js";
 import { devAccount, DevAccountIndex } from "@sigil/chain/dev";
 import { reconcile } from "../../apps/cli/src/commands/reconcile.js";
 import { type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
