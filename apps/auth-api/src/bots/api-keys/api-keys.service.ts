@@ -26,7 +26,7 @@ import {
 import { ReplayStore } from "../dpop/replay-store.service.js";
 import { requestContext } from "../../platform/http/request-context.js";
 import { revokeBotCredential } from "../credentials/revoke-bot-credential.js";
-import { walletStillAccepts } from "../credentials/wallet-authority.js";
+import { ownerAccessForMint } from "../credentials/owner-access-for-mint.js";
 import { SessionService } from "../../sessions/session.service.js";
 import type { CreateApiKeyRequest } from "./api-keys.dto.js";
 import { PerKeyLimiter } from "../credentials/per-key-limiter.service.js";
@@ -193,35 +193,18 @@ export class ApiKeysService implements OnModuleInit {
     // The guard verified the signature (ProofAuthenticated) and attached the key.
     const key = p.request.apiKey ?? (await this.authenticate(p.request, p.now));
     const owner = getAddress(key.ownerAddress);
-    // J4: a contract wallet is asked again at every mint whether it still accepts the sign-in.
-    const [access, accepted] = await Promise.all([
-      this.access.read(key.chainId, owner),
-      key.walletKind === "eoa" ||
-        walletStillAccepts({
-          chain: this.access.chain(key.chainId),
-          address: owner,
-          digest: key.ownerDigest,
-          signature: key.ownerSignature,
-        }),
-    ]);
-    if (!accepted) {
-      await this.dataSource.transaction((manager) =>
-        revokeBotCredential({
-          manager,
-          sessions: this.sessions,
-          audit: this.audit,
-          kind: "api_key",
-          id: key.id,
-          owner: key.ownerSubject,
-          now: p.now,
-          requestId: p.request.id ?? "",
-          reason: "wallet_signature_invalid",
-        }),
-      );
-      throw new DelegationInactiveError(
-        "the wallet no longer accepts the sign-in that created this key: it is revoked",
-      );
-    }
+    const access = await ownerAccessForMint({
+      dataSource: this.dataSource,
+      access: this.access,
+      sessions: this.sessions,
+      audit: this.audit,
+      kind: "api_key",
+      credential: { ...key, digest: key.ownerDigest, signature: key.ownerSignature },
+      owner,
+      now: p.now,
+      requestId: p.request.id ?? "",
+      rejected: "the wallet no longer accepts the sign-in that created this key: it is revoked",
+    });
     const granted = botTokenScopes({ requested: p.scope, delegated: key.scopes, ownerNow: access.scopes });
     if (granted.length === 0) {
       throw new InsufficientScopeError("the owner's on-chain roles no longer allow any of the key's scopes", {

@@ -36,7 +36,7 @@ import {
   assertClientAllowed,
   assertRecentOwnerLogin,
 } from "../credentials/owner-authority.js";
-import { walletStillAccepts } from "../credentials/wallet-authority.js";
+import { ownerAccessForMint } from "../credentials/owner-access-for-mint.js";
 import { BotSessions, type BotTokenResponse } from "../credentials/bot-sessions.service.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -223,35 +223,18 @@ export class DelegationsService {
     assertClientAllowed({ allowed: row.allowedClients, clientAddress: context.clientAddress });
     await this.limiter.consume({ key: `delegation:${row.id}`, perMinute: row.maxRequestsPerMinute });
     const owner = getAddress(row.ownerAddress);
-    // J4: a contract wallet is asked again at every mint whether it still accepts the delegation.
-    const [access, accepted] = await Promise.all([
-      this.access.read(row.chainId, owner),
-      row.walletKind === "eoa" ||
-        walletStillAccepts({
-          chain: this.access.chain(row.chainId),
-          address: owner,
-          digest: row.signedDigest,
-          signature: row.signature,
-        }),
-    ]);
-    if (!accepted) {
-      await this.dataSource.transaction((manager) =>
-        revokeBotCredential({
-          manager,
-          sessions: this.sessions,
-          audit: this.audit,
-          kind: "delegation",
-          id: row.id,
-          owner: row.ownerSubject,
-          now: p.now,
-          requestId: p.request.id ?? "",
-          reason: "wallet_signature_invalid",
-        }),
-      );
-      throw new DelegationInactiveError(
-        "the wallet no longer accepts this delegation's signer: it is revoked",
-      );
-    }
+    const access = await ownerAccessForMint({
+      dataSource: this.dataSource,
+      access: this.access,
+      sessions: this.sessions,
+      audit: this.audit,
+      kind: "delegation",
+      credential: { ...row, digest: row.signedDigest, signature: row.signature },
+      owner,
+      now: p.now,
+      requestId: p.request.id ?? "",
+      rejected: "the wallet no longer accepts this delegation's signer: it is revoked",
+    });
     const granted = botTokenScopes({ requested: p.scope, delegated: row.scopes, ownerNow: access.scopes });
     if (granted.length === 0) {
       throw new InsufficientScopeError("the owner's on-chain roles no longer allow any delegated scope", {
