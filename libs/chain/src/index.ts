@@ -1,6 +1,7 @@
 export * from "./config/chain-config.js";
 export * from "./clients/chain-client.js";
 export * from "./clients/chain-clients.js";
+export * from "./access/call-at-hash.js";
 export * from "./access/read-access.js";
 export * from "./access/read-latest-block.js";
 export * from "./health/check-chain.js";
@@ -9,3 +10,4 @@ export * from "./events/read-block-hashes.js";
 export * from "./events/follow-role-events.js";
 export * from "./errors/to-chain-error.js";
 export * from "./abi/generated/index.js";
+export * from "./policy/policy-source-adapter.js";

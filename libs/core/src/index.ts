@@ -17,3 +17,5 @@ export * from "./delegation/delegation-typed-data.js";
 export * from "./delegation/narrow-delegation.js";
 export * from "./wallet/wallet-kind.js";
 export * from "./tokens/token-response.js";
+export * from "./policy/policy.js";
+export * from "./policy/source-answer.js";

@@ -1,18 +1,9 @@
 import { type AccessSnapshot, type BlockRef, type Role, scopesForRoles } from "@sigil/core";
-import {
-  type Abi,
-  type Address,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
-  type ContractFunctionReturnType,
-  decodeFunctionResult,
-  encodeFunctionData,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import type { Address, ContractFunctionArgs, ContractFunctionName } from "viem";
 import { accessRegistryAbi } from "../abi/generated/AccessRegistry.js";
 import type { ChainClient } from "../clients/chain-client.js";
 import { toChainError } from "../errors/to-chain-error.js";
+import { callAtHash } from "./call-at-hash.js";
 import { readLatestBlock } from "./read-latest-block.js";
 
 export interface ReadAccessParameters {
@@ -59,25 +50,4 @@ export async function readAccess({ chain, address, at }: ReadAccessParameters): 
   } catch (error) {
     throw toChainError({ error, chainId: chain.chainId, action: `reading access of ${address}`, registry });
   }
-}
-
-interface CallAtHashParameters<A extends Abi, F extends ContractFunctionName<A, "view">> {
-  client: PublicClient;
-  to: Address;
-  abi: A;
-  functionName: F;
-  args: ContractFunctionArgs<A, "view", F>;
-  blockHash: Hex;
-}
-
-/** `eth_call` at a block hash with `requireCanonical` (EIP-1898); viem's readContract takes numbers only. */
-async function callAtHash<A extends Abi, F extends ContractFunctionName<A, "view">>(
-  p: CallAtHashParameters<A, F>,
-): Promise<ContractFunctionReturnType<A, "view", F>> {
-  const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args } as never);
-  const result = await p.client.request({
-    method: "eth_call",
-    params: [{ to: p.to, data }, { blockHash: p.blockHash, requireCanonical: true } as never],
-  });
-  return decodeFunctionResult({ abi: p.abi, functionName: p.functionName, data: result } as never) as never;
 }

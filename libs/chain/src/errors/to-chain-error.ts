@@ -1,4 +1,10 @@
-import { isSigilError, RegistryUnavailableError, RpcUnavailableError, type SigilError } from "@sigil/core";
+import {
+  isSigilError,
+  PolicySourceUnavailableError,
+  RegistryUnavailableError,
+  RpcUnavailableError,
+  type SigilError,
+} from "@sigil/core";
 import { AbiDecodingZeroDataError, BaseError, ContractFunctionRevertedError, RpcRequestError } from "viem";
 
 export interface ToChainErrorParameters {
@@ -7,6 +13,8 @@ export interface ToChainErrorParameters {
   /** What was being done, for the message ("reading access of 0x…"). */
   action: string;
   registry?: `0x${string}`;
+  /** A policy source's id and contract: a contract fault is then `policy_source_unavailable`. */
+  policySource?: { id: string; address: `0x${string}` };
 }
 
 /**
@@ -14,9 +22,21 @@ export interface ToChainErrorParameters {
  * else (refused connection, timeout, node error) is `rpc_unavailable`. Never "no roles". An error
  * that is already a Sigil error (e.g. `chain_id_mismatch`) is returned as it is.
  */
-export function toChainError({ error, chainId, action, registry }: ToChainErrorParameters): SigilError {
+export function toChainError({
+  error,
+  chainId,
+  action,
+  registry,
+  policySource,
+}: ToChainErrorParameters): SigilError {
   if (isSigilError(error)) return error;
   const details = { chainId, ...(registry ? { registry } : {}) };
+  if (policySource && isRegistryFault(error)) {
+    return new PolicySourceUnavailableError(
+      `chain ${chainId}: policy source ${policySource.id} (${policySource.address}) does not answer while ${action}`,
+      { cause: error, details: { chainId, source: policySource.id, address: policySource.address } },
+    );
+  }
   if (isRegistryFault(error)) {
     return new RegistryUnavailableError(`chain ${chainId}: no working AccessRegistry while ${action}`, {
       cause: error,

@@ -10,6 +10,7 @@ export type SigilErrorCode =
   | "chain_not_configured"
   | "rpc_unavailable"
   | "registry_unavailable"
+  | "policy_source_unavailable"
   | "database_unavailable"
   | "internal_error"
   | "chain_id_mismatch"

@@ -30,6 +30,11 @@ export class RegistryUnavailableError extends SigilError {
   readonly code = "registry_unavailable";
 }
 
+/** A policy source's contract does not answer its interface (no code, or its calls revert). */
+export class PolicySourceUnavailableError extends SigilError {
+  readonly code = "policy_source_unavailable";
+}
+
 /** The database could not be reached or a query failed for infrastructure reasons. */
 export class DatabaseUnavailableError extends SigilError {
   readonly code = "database_unavailable";

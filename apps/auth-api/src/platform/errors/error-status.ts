@@ -49,6 +49,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   config_invalid: 500,
   rpc_unavailable: 503,
   registry_unavailable: 503,
+  policy_source_unavailable: 503,
   chain_id_mismatch: 503,
   database_unavailable: 503,
   database_busy: 503,
