@@ -1,4 +1,5 @@
-import { ConfigInvalidError } from "@sigil/core";
+import { ConfigInvalidError, type Policy, registryPolicy } from "@sigil/core";
+import { loadPolicyFile } from "./policy/load-policy-file.js";
 import { weakKekReason } from "@sigil/sessions";
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
@@ -131,6 +132,7 @@ const envSchema = z.object({
   SIGIL_API_KEY_MAX_TTL: z.coerce.number().int().min(60).max(31_536_000).default(7_776_000),
   SIGIL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   SIGIL_SWEEP_BATCH_SIZE: z.coerce.number().int().min(10).max(100_000).default(1_000),
+  SIGIL_POLICY: z.string().min(1).optional(),
 });
 
 /** Bots: delegations, DPoP and API keys (issue 5). */
@@ -274,6 +276,8 @@ export class AppConfig {
     /** The OpenAPI document (`/openapi.json`, `/docs-yaml`) and its browser at `/docs`. */
     readonly apiDocs: boolean = true,
     readonly sweep: SweepConfig = DEFAULT_SWEEP_CONFIG,
+    /** Which on-chain facts confer which scopes (`SIGIL_POLICY`); by default each chain's registry. */
+    readonly policy: Policy = registryPolicy(chains),
   ) {}
 }
 
@@ -372,6 +376,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     // A map of every route for whoever asks: production serves it only when asked to.
     e.SIGIL_API_DOCS ?? e.SIGIL_ENV !== "production",
     { intervalMs: e.SIGIL_SWEEP_INTERVAL_MS, batchSize: e.SIGIL_SWEEP_BATCH_SIZE },
+    e.SIGIL_POLICY
+      ? loadPolicyFile({ path: e.SIGIL_POLICY, chainIds: chains.map((chain) => chain.chainId) })
+      : registryPolicy(chains),
   );
 }
 

@@ -5,3 +5,5 @@ export * from "./demo-config.js";
 export * from "./jwks-max-age.js";
 export * from "./key-rotation-policy.js";
 export * from "./resolve-kek-provider.js";
+export * from "./policy/parse-policy.js";
+export * from "./policy/load-policy-file.js";

@@ -19,3 +19,4 @@ export * from "./wallet/wallet-kind.js";
 export * from "./tokens/token-response.js";
 export * from "./policy/policy.js";
 export * from "./policy/source-answer.js";
+export * from "./policy/evaluate-policy.js";
