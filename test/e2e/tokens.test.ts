@@ -298,7 +298,7 @@ describe("tokens and sessions over HTTP", () => {
 
   it("B6: rotations that arrive together share one transaction (group commit), each with its own outcome and rows", async () => {
     const logins = await Promise.all(Array.from({ length: 5 }, () => tokensFor(api, trader)));
-    const access = await sigil.app.get(AccessReaderService).read(31337, trader.address);
+    const access = await sigil.app.get(AccessReaderService).read(31337, trader.address, "eoa");
     const sessions = sigil.app.get(SessionService);
     const rotate = (refreshToken: string) =>
       sessions.rotateRefresh({

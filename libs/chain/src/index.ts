@@ -11,3 +11,5 @@ export * from "./events/follow-role-events.js";
 export * from "./errors/to-chain-error.js";
 export * from "./abi/generated/index.js";
 export * from "./policy/policy-source-adapter.js";
+export * from "./policy/read-policy.js";
+export * from "./policy/sources/index.js";

@@ -1,8 +1,8 @@
 import { Injectable } from "@nestjs/common";
-import { type ChainClient, ChainClients, readAccess, readLatestBlock } from "@sigil/chain";
-import type { AccessSnapshot, BlockRef } from "@sigil/core";
-import type { Address } from "viem";
+import { appliesTo, type ChainClient, ChainClients, readLatestBlock, readPolicy } from "@sigil/chain";
 import { AppConfig } from "@sigil/config";
+import type { AccessSnapshot, BlockRef, WalletKind } from "@sigil/core";
+import type { Address } from "viem";
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
@@ -14,9 +14,9 @@ interface LatestBlock {
 }
 
 /**
- * Reads roles at a recorded block, with two caches that never change an answer: the latest block
- * is reused for `blockCacheMs` (the grant records which block was read), and a snapshot at a given
- * block hash is immutable, so it is kept.
+ * Reads what the policy allows an account at recorded blocks, with two caches that never change an
+ * answer: each chain's latest block is reused for `blockCacheMs` (the grant records which block was
+ * read), and a snapshot at a given set of block hashes is immutable until its `validUntil`, so it is kept.
  */
 @Injectable()
 export class AccessReaderService {
@@ -33,28 +33,80 @@ export class AccessReaderService {
     return this.chains.get(chainId);
   }
 
-  async read(chainId: number, address: Address): Promise<AccessSnapshot> {
+  /** What the policy allows `address`, signed in on `chainId` with a wallet of `walletKind`, now. */
+  async read(chainId: number, address: Address, walletKind: WalletKind): Promise<AccessSnapshot> {
     const chain = this.chains.get(chainId);
-    const block = await this.latestBlock(chain);
-    const key = `${chainId}:${address}:${block.hash}`;
-    let snapshot = this.snapshots.get(key);
-    if (!snapshot) {
-      if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.clear();
-      snapshot = readAccess({ chain, address, at: block });
-      this.snapshots.set(key, snapshot);
-      snapshot.catch(() => this.snapshots.delete(key));
-    }
+    const chainIds = this.chainsFor(chainId, walletKind);
+    const blocks = await Promise.all(
+      chainIds.map((id) => this.latestBlock(id === chainId ? chain : this.chains.get(id))),
+    );
+    const key = `${chainId}:${address}:${walletKind}:${blocks.map((block) => block.hash).join(",")}`;
+    const cached = this.snapshots.get(key);
+    if (cached && !(await lapsed(cached))) return cached;
+    if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.clear();
+    const byChain = new Map(chainIds.map((id, i) => [id, blocks[i]!]));
+    const snapshot = this.readAt({
+      chainId,
+      address,
+      walletKind,
+      blockOf: async (c) => byChain.get(c.chainId)!,
+    });
+    this.snapshots.set(key, snapshot);
+    snapshot.catch(() => this.snapshots.delete(key));
     return snapshot;
   }
 
   /**
-   * What {@link read} would answer now if it needs no RPC call (the latest block and the snapshot
-   * at it are both cached), else undefined: lets a sign-in skip work only when it is free.
+   * Reads without the snapshot cache; `blockOf` picks each chain's block (the follower pins its own
+   * chain to the batch's block). Sources on a chain that does not answer count as not holding.
    */
-  cached(chainId: number, address: Address): Promise<AccessSnapshot> | undefined {
-    const latest = this.latest.get(chainId);
-    if (!latest || Date.now() - latest.at >= this.config.blockCacheMs) return undefined;
-    return latest.settled && this.snapshots.get(`${chainId}:${address}:${latest.settled.hash}`);
+  async readAt(p: {
+    chainId: number;
+    address: Address;
+    walletKind: WalletKind;
+    blockOf?: (chain: ChainClient) => Promise<Omit<BlockRef, "chainId">>;
+  }): Promise<AccessSnapshot> {
+    const now = new Date();
+    const { evaluation, blocks } = await readPolicy({
+      policy: this.config.policy,
+      account: p.address,
+      signInChainId: p.chainId,
+      walletKind: p.walletKind,
+      chain: (id) => this.chains.get(id),
+      blockOf: p.blockOf ?? ((chain) => this.latestBlock(chain)),
+      now,
+    });
+    return {
+      address: p.address,
+      roles: evaluation.roles,
+      scopes: evaluation.scopes,
+      block: blocks.get(p.chainId)!,
+      provenance: evaluation.provenance,
+      ...(evaluation.validUntil ? { validUntil: evaluation.validUntil } : {}),
+    };
+  }
+
+  /**
+   * What {@link read} would answer now if it needs no RPC call (every latest block and the snapshot
+   * at them are cached), else undefined: lets a sign-in skip work only when it is free.
+   */
+  cached(chainId: number, address: Address, walletKind: WalletKind): Promise<AccessSnapshot> | undefined {
+    const hashes: string[] = [];
+    for (const id of this.chainsFor(chainId, walletKind)) {
+      const latest = this.latest.get(id);
+      if (!latest?.settled || Date.now() - latest.at >= this.config.blockCacheMs) return undefined;
+      hashes.push(latest.settled.hash);
+    }
+    return this.snapshots.get(`${chainId}:${address}:${walletKind}:${hashes.join(",")}`);
+  }
+
+  /** The chains a sign-in's sources are on, the sign-in chain first. */
+  private chainsFor(chainId: number, walletKind: WalletKind): number[] {
+    const ids = new Set([chainId]);
+    for (const source of Object.values(this.config.policy.sources)) {
+      if (appliesTo(source, { signInChainId: chainId, walletKind })) ids.add(source.chain);
+    }
+    return [...ids];
   }
 
   private latestBlock(chain: ChainClient): Promise<Omit<BlockRef, "chainId">> {
@@ -70,4 +122,9 @@ export class AccessReaderService {
     );
     return block;
   }
+}
+
+async function lapsed(snapshot: Promise<AccessSnapshot>): Promise<boolean> {
+  const { validUntil } = await snapshot.catch(() => ({ validUntil: undefined }));
+  return validUntil !== undefined && validUntil.getTime() <= Date.now();
 }

@@ -121,7 +121,7 @@ export class LoginService {
     // that statement alone checks and consumes it (one round trip less). RPC work (a contract
     // wallet's check, a roles read) happens only after the nonce is known to be live.
     const eoa = await isOwnEoaSignature(p.message, message.address, p.signature);
-    const cachedAccess = eoa ? this.access.cached(message.chainId, message.address) : undefined;
+    const cachedAccess = eoa ? this.access.cached(message.chainId, message.address, "eoa") : undefined;
     if (!cachedAccess) {
       await this.checkNonce({
         nonce: message.nonce,
@@ -138,7 +138,7 @@ export class LoginService {
           signature: p.signature as Hex,
           chain: this.access.chain(message.chainId),
         });
-    const access = await (cachedAccess ?? this.access.read(message.chainId, message.address));
+    const access = await (cachedAccess ?? this.access.read(message.chainId, message.address, walletKind));
     const { granted } = grantScopes({ requested: requestedScopes, allowed: access.scopes });
     return this.loginSessions.createLoginSession({
       context: p.context,
@@ -185,7 +185,7 @@ export class LoginService {
         });
       }
     }
-    const access = await this.access.read(session.chainId, getAddress(session.address));
+    const access = await this.access.read(session.chainId, getAddress(session.address), session.walletKind);
     const { granted } = grantScopes({
       requested: session.requestedScopes ?? undefined,
       allowed: access.scopes,

@@ -11,6 +11,8 @@ export interface ReadAccessParameters {
   address: Address;
   /** Read at this block; defaults to the latest block, whose number and hash are recorded. */
   at?: Omit<BlockRef, "chainId">;
+  /** The AccessRegistry to read; defaults to the chain's configured one. */
+  registry?: Address;
 }
 
 type RegistryView = ContractFunctionName<typeof accessRegistryAbi, "view">;
@@ -20,8 +22,12 @@ type RegistryView = ContractFunctionName<typeof accessRegistryAbi, "view">;
  * the block's number and hash with them. Every call is pinned to the block *hash* (EIP-1898), so
  * a reorg cannot mix two blocks into one answer. Fails with a typed error, never "no roles".
  */
-export async function readAccess({ chain, address, at }: ReadAccessParameters): Promise<AccessSnapshot> {
-  const { registry } = chain.config;
+export async function readAccess({
+  chain,
+  address,
+  at,
+  registry = chain.config.registry,
+}: ReadAccessParameters): Promise<AccessSnapshot> {
   try {
     await chain.verifyChainId();
     const block = at ?? (await readLatestBlock(chain));

@@ -4,7 +4,8 @@ import { accessRegistryAbi } from "../abi/generated/AccessRegistry.js";
 import type { ChainClient } from "../clients/chain-client.js";
 import { toChainError } from "../errors/to-chain-error.js";
 
-const ROLE_EVENTS = [
+/** The AccessRegistry events the follower applies. */
+export const ROLE_EVENTS = [
   getAbiItem({ abi: accessRegistryAbi, name: "RoleDefined" }),
   getAbiItem({ abi: accessRegistryAbi, name: "RoleGranted" }),
   getAbiItem({ abi: accessRegistryAbi, name: "RoleRevoked" }),

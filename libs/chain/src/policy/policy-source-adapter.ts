@@ -14,7 +14,8 @@ export interface TouchedAccounts {
 
 export interface ReadSourceParameters<S extends PolicySource> {
   chain: ChainClient;
-  source: S;
+  /** The source as the policy names it (its id names it in errors). */
+  source: S & { id: string };
   account: Address;
   /** Every `eth_call` is pinned to this block's hash (EIP-1898, requireCanonical). */
   block: BlockRef;
@@ -33,7 +34,7 @@ export interface PolicySourceAdapter<S extends PolicySource = PolicySource> {
   /** Events whose logs can change an answer (fetched with one `eth_getLogs` per chain and range). */
   events: readonly AbiEvent[];
   /** The accounts one of this source's logs touches; undefined for a log it does not follow. */
-  touched(p: { source: S; log: Log }): TouchedAccounts | undefined;
+  touched(p: { source: S & { id: string }; log: Log }): TouchedAccounts | undefined;
   /** `sigil policy check`: the contract has code and answers the interface at the latest block. */
-  check(p: { chain: ChainClient; source: S }): Promise<void>;
+  check(p: { chain: ChainClient; source: S & { id: string } }): Promise<void>;
 }

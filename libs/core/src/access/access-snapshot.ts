@@ -1,3 +1,4 @@
+import type { ScopeProvenance } from "../policy/source-answer.js";
 import type { Role } from "../roles/role.js";
 
 /** The block at which on-chain state was read: every grant records one. */
@@ -13,5 +14,10 @@ export interface AccessSnapshot {
   roles: Role[];
   /** Union of the scopes the roles confer, sorted and deduplicated. */
   scopes: string[];
+  /** The sign-in chain's block; sources on other chains name theirs in `provenance`. */
   block: BlockRef;
+  /** Per allowed scope, the policy rule and the sources (with their blocks) that grant it. */
+  provenance?: Record<string, ScopeProvenance>;
+  /** When an answer behind these scopes lapses by itself (an attestation's expiry). */
+  validUntil?: Date;
 }

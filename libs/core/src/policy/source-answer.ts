@@ -22,6 +22,8 @@ export interface SourceReading {
   block: BlockRef;
   applies: boolean;
   answer: SourceAnswer;
+  /** Its chain or contract did not answer: counted as not holding (fail closed). */
+  unavailable?: boolean;
 }
 
 /** One source behind a granted scope, as a grant row records it. */

@@ -82,7 +82,7 @@ export class ApiKeysService implements OnModuleInit {
     assertRecentOwnerLogin({ principal, maxAgeSeconds: this.config.bots.stepUpMaxAgeSeconds, now });
     const { session } = principal;
     const authority = await this.walletAuthority(session);
-    const onChain = await this.access.read(session.chainId, getAddress(session.address));
+    const onChain = await this.access.read(session.chainId, getAddress(session.address), session.walletKind);
     const scopes = narrowDelegation({
       requested: body.scopes,
       ownerScopes: onChain.scopes.filter((scope) => session.scopes.includes(scope)),

@@ -36,7 +36,7 @@ export interface OwnerAccessForMintParameters {
 export async function ownerAccessForMint(p: OwnerAccessForMintParameters): Promise<AccessSnapshot> {
   const { credential } = p;
   const [access, accepted] = await Promise.all([
-    p.access.read(credential.chainId, p.owner),
+    p.access.read(credential.chainId, p.owner, credential.walletKind),
     credential.walletKind === "eoa" ||
       walletStillAccepts({
         chain: p.access.chain(credential.chainId),

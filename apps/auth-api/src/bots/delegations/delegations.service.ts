@@ -107,7 +107,7 @@ export class DelegationsService {
         cause: error,
       });
     }
-    const onChain = await this.access.read(session.chainId, owner);
+    const onChain = await this.access.read(session.chainId, owner, session.walletKind);
     const ownerNow = onChain.scopes.filter((scope) => session.scopes.includes(scope));
     const scopes = narrowDelegation({
       requested: body.scopes,

@@ -1,0 +1,105 @@
+import {
+  type BlockRef,
+  evaluatePolicy,
+  type NamedPolicySource,
+  type Policy,
+  type PolicyEvaluation,
+  type SourceReading,
+  type WalletKind,
+} from "@sigil/core";
+import type { Address } from "viem";
+import type { ChainClient } from "../clients/chain-client.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
+import { policySourceAdapters } from "./sources/index.js";
+
+const ZERO_HASH = `0x${"00".repeat(32)}` as const;
+
+export interface ReadPolicyParameters {
+  policy: Policy;
+  account: Address;
+  /** The chain the account signed in on; sources elsewhere apply only as their `reach` allows. */
+  signInChainId: number;
+  walletKind: WalletKind;
+  /** The client of a configured chain (throws `chain_not_configured` otherwise). */
+  chain: (chainId: number) => ChainClient;
+  /** The block each chain is read at (the caller caches the latest one). */
+  blockOf: (chain: ChainClient) => Promise<Omit<BlockRef, "chainId">>;
+  now: Date;
+}
+
+export interface PolicyReading {
+  readings: Record<string, SourceReading>;
+  evaluation: PolicyEvaluation;
+  /** The block read on each chain the policy touched, the sign-in chain always among them. */
+  blocks: Map<number, BlockRef>;
+}
+
+/**
+ * Reads every source that applies to this sign-in, each chain at one pinned block (its reads go
+ * out together: one JSON-RPC batch per chain), and evaluates the policy's rules over the answers.
+ * A failed read on the sign-in chain fails the call with its typed error; one on another chain
+ * makes that chain's sources count as not holding (`unavailable`): their scopes fail closed.
+ */
+export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading> {
+  const sources = Object.values(p.policy.sources);
+  const applying = sources.filter((source) => appliesTo(source, p));
+  const chainIds = new Set([p.signInChainId, ...applying.map((source) => source.chain)]);
+  const blocks = new Map<number, BlockRef>();
+  const down = new Map<number, unknown>();
+  await Promise.all(
+    [...chainIds].map(async (chainId) => {
+      try {
+        blocks.set(chainId, { chainId, ...(await p.blockOf(p.chain(chainId))) });
+      } catch (error) {
+        // The sign-in chain must answer; another chain's outage costs only its own sources.
+        if (chainId === p.signInChainId) throw error;
+        down.set(chainId, error);
+      }
+    }),
+  );
+  const readings: Record<string, SourceReading> = {};
+  await Promise.all(
+    sources.map(async (source) => {
+      const block = blocks.get(source.chain) ?? { chainId: source.chain, number: 0n, hash: ZERO_HASH };
+      const reading = { source: source.id, kind: source.kind, address: source.address, block };
+      if (!applying.includes(source) || down.has(source.chain)) {
+        readings[source.id] = {
+          ...reading,
+          applies: false,
+          answer: { holds: false, scopes: [] },
+          ...(down.has(source.chain) ? { unavailable: true } : {}),
+        };
+        return;
+      }
+      try {
+        const chain = p.chain(source.chain);
+        const answer = await adapterOf(source).read({ chain, source, account: p.account, block, now: p.now });
+        readings[source.id] = { ...reading, applies: true, answer };
+      } catch (error) {
+        if (source.chain === p.signInChainId) throw error;
+        readings[source.id] = {
+          ...reading,
+          applies: false,
+          answer: { holds: false, scopes: [] },
+          unavailable: true,
+        };
+      }
+    }),
+  );
+  return { readings, evaluation: evaluatePolicy({ policy: p.policy, readings }), blocks };
+}
+
+/** Whether a source speaks for this sign-in (see {@link SourceReach}). */
+export function appliesTo(
+  source: NamedPolicySource,
+  signIn: { signInChainId: number; walletKind: WalletKind },
+): boolean {
+  if (source.chain === signIn.signInChainId) return true;
+  if (source.reach === "sign-in-chain") return false;
+  return source.reach === "any-wallet" || signIn.walletKind === "eoa";
+}
+
+/** The adapter of a source's kind. */
+export function adapterOf<S extends NamedPolicySource>(source: S): PolicySourceAdapter<S> {
+  return policySourceAdapters[source.kind] as unknown as PolicySourceAdapter<S>;
+}
