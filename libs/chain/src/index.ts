@@ -11,3 +11,8 @@ export * from "./events/follow-role-events.js";
 export * from "./errors/to-chain-error.js";
 export * from "./abi/generated/index.js";
 export * from "./policy/policy-source-adapter.js";
+export * from "./policy/sources/access-control-source.js";
+export * from "./policy/sources/access-manager-source.js";
+export * from "./policy/sources/erc20-source.js";
+export * from "./policy/sources/erc721-source.js";
+export * from "./policy/sources/erc1155-source.js";
