@@ -13,3 +13,8 @@ export * from "./abi/generated/index.js";
 export * from "./policy/policy-source-adapter.js";
 export * from "./policy/read-policy.js";
 export * from "./policy/sources/index.js";
+export * from "./policy/sources/access-control-source.js";
+export * from "./policy/sources/access-manager-source.js";
+export * from "./policy/sources/erc20-source.js";
+export * from "./policy/sources/erc721-source.js";
+export * from "./policy/sources/erc1155-source.js";
