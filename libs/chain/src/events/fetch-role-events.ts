@@ -1,46 +1,89 @@
-import { type RoleEvent, RoleEventKind } from "@sigil/core";
-import { getAbiItem, getAddress } from "viem";
-import { accessRegistryAbi } from "../abi/generated/AccessRegistry.js";
+import { type NamedPolicySource, type PolicyEvent, type RoleEvent, RoleEventKind } from "@sigil/core";
+import {
+  decodeEventLog,
+  formatLog,
+  getAddress,
+  isAddressEqual,
+  type Log,
+  numberToHex,
+  type RpcLog,
+  toEventSelector,
+} from "viem";
+import { ROLE_EVENTS } from "../abi/role-events.js";
 import type { ChainClient } from "../clients/chain-client.js";
 import { toChainError } from "../errors/to-chain-error.js";
-
-/** The AccessRegistry events the follower applies. */
-export const ROLE_EVENTS = [
-  getAbiItem({ abi: accessRegistryAbi, name: "RoleDefined" }),
-  getAbiItem({ abi: accessRegistryAbi, name: "RoleGranted" }),
-  getAbiItem({ abi: accessRegistryAbi, name: "RoleRevoked" }),
-  getAbiItem({ abi: accessRegistryAbi, name: "ScopeAdded" }),
-  getAbiItem({ abi: accessRegistryAbi, name: "ScopeRemoved" }),
-] as const;
+import { adapterOf } from "../policy/read-policy.js";
 
 export interface FetchRoleEventsParameters {
   chain: ChainClient;
   fromBlock: bigint;
   toBlock: bigint;
+  /** Policy sources on this chain to follow besides its registry (one `eth_getLogs` for all). */
+  policySources?: readonly NamedPolicySource[];
+}
+
+export interface ChainEvents {
+  events: RoleEvent[];
+  policyEvents: PolicyEvent[];
+}
+
+/** Every registry event in `[fromBlock, toBlock]`, in chain order (see {@link fetchChainEvents}). */
+export async function fetchRoleEvents(
+  p: Omit<FetchRoleEventsParameters, "policySources">,
+): Promise<RoleEvent[]> {
+  return (await fetchChainEvents(p)).events;
 }
 
 /**
- * Every registry event in `[fromBlock, toBlock]`, in chain order, through `eth_getLogs` (stateless:
- * no server-side filter that a node restart or a load balancer could lose).
+ * Every registry and policy-source event in `[fromBlock, toBlock]`, in chain order, through ONE
+ * `eth_getLogs` (stateless: no server-side filter that a node restart or a load balancer could lose).
  */
-export async function fetchRoleEvents({
+export async function fetchChainEvents({
   chain,
   fromBlock,
   toBlock,
-}: FetchRoleEventsParameters): Promise<RoleEvent[]> {
-  const logs = await chain.client
-    .getLogs({ address: chain.config.registry, events: ROLE_EVENTS, fromBlock, toBlock, strict: true })
-    .catch((error: unknown) => {
-      throw toChainError({
-        error,
-        chainId: chain.chainId,
-        action: `reading registry events of blocks ${fromBlock}-${toBlock}`,
-        registry: chain.config.registry,
-      });
+  policySources = [],
+}: FetchRoleEventsParameters): Promise<ChainEvents> {
+  const registry = chain.config.registry;
+  const addresses = [...new Set([registry, ...policySources.map((source) => source.address)])];
+  const topics = [
+    ...new Set([
+      ...ROLE_EVENTS.map((event) => toEventSelector(event)),
+      ...policySources.flatMap((source) => adapterOf(source).events.map((event) => toEventSelector(event))),
+    ]),
+  ];
+  let logs: Log[];
+  try {
+    const raw = await chain.client.request({
+      method: "eth_getLogs",
+      params: [
+        {
+          address: addresses,
+          fromBlock: numberToHex(fromBlock),
+          toBlock: numberToHex(toBlock),
+          topics: [topics],
+        },
+      ],
     });
+    logs = (raw as RpcLog[]).map((log) => formatLog(log));
+  } catch (error) {
+    throw toChainError({
+      error,
+      chainId: chain.chainId,
+      action: `reading registry and policy events of blocks ${fromBlock}-${toBlock}`,
+      registry,
+    });
+  }
   const events: RoleEvent[] = [];
+  const policyEvents: PolicyEvent[] = [];
   for (const log of logs) {
-    if (log.blockHash === null || log.transactionHash === null || log.logIndex === null) continue;
+    if (
+      log.blockHash === null ||
+      log.transactionHash === null ||
+      log.logIndex === null ||
+      log.blockNumber === null
+    )
+      continue;
     const where = {
       chainId: chain.chainId,
       blockNumber: log.blockNumber,
@@ -48,31 +91,56 @@ export async function fetchRoleEvents({
       txHash: log.transactionHash,
       logIndex: log.logIndex,
     };
-    switch (log.eventName) {
-      case "RoleDefined":
-        events.push({ ...where, kind: RoleEventKind.roleDefined, role: log.args.role, name: log.args.name });
-        break;
-      case "RoleGranted":
-      case "RoleRevoked":
-        events.push({
-          ...where,
-          kind: log.eventName === "RoleGranted" ? RoleEventKind.roleGranted : RoleEventKind.roleRevoked,
-          role: log.args.role,
-          account: getAddress(log.args.account),
-        });
-        break;
-      case "ScopeAdded":
-      case "ScopeRemoved":
-        events.push({
-          ...where,
-          kind: log.eventName === "ScopeAdded" ? RoleEventKind.scopeAdded : RoleEventKind.scopeRemoved,
-          role: log.args.role,
-          scope: log.args.scope,
-        });
-        break;
+    if (isAddressEqual(log.address, registry)) {
+      const event = toRoleEvent(log, where);
+      if (event) events.push(event);
+    }
+    for (const source of policySources) {
+      const touched = adapterOf(source).touched({ source, log });
+      if (!touched) continue;
+      policyEvents.push({
+        ...where,
+        source: source.id,
+        accounts: touched.accounts,
+        ...(touched.holdersOf?.length ? { holdersOf: touched.holdersOf } : {}),
+        ...(touched.ends ? { ends: true } : {}),
+      });
     }
   }
-  return events.sort((a, b) =>
-    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-  );
+  return { events: events.sort(byPosition), policyEvents: policyEvents.sort(byPosition) };
+}
+
+type Where = Pick<RoleEvent, "chainId" | "blockNumber" | "blockHash" | "txHash" | "logIndex">;
+
+function toRoleEvent(log: Log, where: Where): RoleEvent | undefined {
+  let decoded;
+  try {
+    decoded = decodeEventLog({ abi: ROLE_EVENTS, data: log.data, topics: log.topics, strict: true });
+  } catch {
+    return undefined;
+  }
+  switch (decoded.eventName) {
+    case "RoleDefined":
+      return { ...where, kind: RoleEventKind.roleDefined, role: decoded.args.role, name: decoded.args.name };
+    case "RoleGranted":
+    case "RoleRevoked":
+      return {
+        ...where,
+        kind: decoded.eventName === "RoleGranted" ? RoleEventKind.roleGranted : RoleEventKind.roleRevoked,
+        role: decoded.args.role,
+        account: getAddress(decoded.args.account),
+      };
+    case "ScopeAdded":
+    case "ScopeRemoved":
+      return {
+        ...where,
+        kind: decoded.eventName === "ScopeAdded" ? RoleEventKind.scopeAdded : RoleEventKind.scopeRemoved,
+        role: decoded.args.role,
+        scope: decoded.args.scope,
+      };
+  }
+}
+
+function byPosition(a: Where, b: Where): number {
+  return a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
 }

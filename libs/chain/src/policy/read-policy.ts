@@ -9,7 +9,7 @@ import {
 } from "@sigil/core";
 import type { Address } from "viem";
 import type { ChainClient } from "../clients/chain-client.js";
-import type { PolicySourceAdapter } from "./policy-source-adapter.js";
+import type { PolicySourceAdapter } from "./sources/policy-source-adapter.js";
 import { policySourceAdapters } from "./sources/index.js";
 
 const ZERO_HASH = `0x${"00".repeat(32)}` as const;

@@ -1,12 +1,8 @@
 import type { ScopeProvenance } from "../policy/source-answer.js";
+import type { BlockRef } from "../chain-sync/block-ref.js";
 import type { Role } from "../roles/role.js";
 
-/** The block at which on-chain state was read: every grant records one. */
-export interface BlockRef {
-  chainId: number;
-  number: bigint;
-  hash: `0x${string}`;
-}
+export type { BlockRef };
 
 /** What an account may do according to a chain, read at one block. */
 export interface AccessSnapshot {

@@ -1,4 +1,4 @@
-import type { BlockRef } from "../access/access-snapshot.js";
+import type { BlockRef } from "../chain-sync/block-ref.js";
 import type { Role } from "../roles/role.js";
 import type { PolicySourceKind } from "./policy.js";
 

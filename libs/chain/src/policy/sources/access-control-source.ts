@@ -7,7 +7,7 @@ import {
 } from "@sigil/core";
 import { type Hex, isHex, parseAbi, size, zeroAddress } from "viem";
 import { callAtHash } from "../../access/call-at-hash.js";
-import type { PolicySourceAdapter } from "../policy-source-adapter.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
 import { sourceFault } from "./source-fault.js";

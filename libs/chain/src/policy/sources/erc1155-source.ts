@@ -1,7 +1,7 @@
 import { ConfigInvalidError, type Erc1155Source, PolicySourceKind } from "@sigil/core";
 import { erc1155Abi, getAbiItem, maxUint256 } from "viem";
 import { callAtHash } from "../../access/call-at-hash.js";
-import type { PolicySourceAdapter } from "../policy-source-adapter.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
 import { sourceFault } from "./source-fault.js";

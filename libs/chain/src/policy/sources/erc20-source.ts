@@ -2,7 +2,7 @@ import { ConfigInvalidError, type Erc20Source, PolicySourceKind } from "@sigil/c
 import { type Address, erc20Abi, getAbiItem, parseAbi, zeroAddress } from "viem";
 import { callAtHash } from "../../access/call-at-hash.js";
 import type { ChainClient } from "../../clients/chain-client.js";
-import type { PolicySourceAdapter } from "../policy-source-adapter.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
 import { sourceFault } from "./source-fault.js";

@@ -1,7 +1,7 @@
 import { type Erc721Source, PolicySourceKind } from "@sigil/core";
 import { erc721Abi, getAbiItem, parseAbi } from "viem";
 import { callAtHash } from "../../access/call-at-hash.js";
-import type { PolicySourceAdapter } from "../policy-source-adapter.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
 import { sourceFault } from "./source-fault.js";

@@ -1,5 +1,5 @@
 import type { PolicySource, PolicySourceKind } from "@sigil/core";
-import type { PolicySourceAdapter } from "../policy-source-adapter.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { accessControlSource } from "./access-control-source.js";
 import { accessManagerSource } from "./access-manager-source.js";
 import { erc1155Source } from "./erc1155-source.js";

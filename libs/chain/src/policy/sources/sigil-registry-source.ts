@@ -5,8 +5,8 @@ import { callAtHash } from "../../access/call-at-hash.js";
 import { readAccess } from "../../access/read-access.js";
 import { readLatestBlock } from "../../access/read-latest-block.js";
 import { toChainError } from "../../errors/to-chain-error.js";
-import { ROLE_EVENTS } from "../../events/fetch-role-events.js";
-import type { PolicySourceAdapter } from "../policy-source-adapter.js";
+import { ROLE_EVENTS } from "../../abi/role-events.js";
+import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 
 /** Sigil's AccessRegistry: the roles an account holds and the scopes each confers, both on-chain. */
 export const sigilRegistrySource: PolicySourceAdapter<SigilRegistrySource> = {

@@ -1,5 +1,5 @@
 import { type Address, getAddress, zeroAddress } from "viem";
-import type { TouchedAccounts } from "../policy-source-adapter.js";
+import type { TouchedAccounts } from "./policy-source-adapter.js";
 
 export interface TouchedAccountsParameters {
   accounts: readonly Address[];

@@ -1,6 +1,6 @@
 import type { BlockRef, PolicySource, PolicySourceKind, SourceAnswer } from "@sigil/core";
 import type { AbiEvent, Address, Log } from "viem";
-import type { ChainClient } from "../clients/chain-client.js";
+import type { ChainClient } from "../../clients/chain-client.js";
 
 /** What a log does to the accounts a source answers for. */
 export interface TouchedAccounts {
