@@ -19,3 +19,6 @@ export * from "./policy/sources/access-manager-source.js";
 export * from "./policy/sources/erc20-source.js";
 export * from "./policy/sources/erc721-source.js";
 export * from "./policy/sources/erc1155-source.js";
+export * from "./policy/sources/eas-source.js";
+export * from "./policy/sources/safe-source.js";
+export * from "./policy/sources/sigil-registry-source.js";

@@ -4,7 +4,9 @@ import { accessControlSource } from "./access-control-source.js";
 import { accessManagerSource } from "./access-manager-source.js";
 import { erc1155Source } from "./erc1155-source.js";
 import { erc20Source } from "./erc20-source.js";
+import { easSource } from "./eas-source.js";
 import { erc721Source } from "./erc721-source.js";
+import { safeSource } from "./safe-source.js";
 import { sigilRegistrySource } from "./sigil-registry-source.js";
 
 /** The adapter of every source kind. */
@@ -17,4 +19,6 @@ export const policySourceAdapters: {
   erc20: erc20Source,
   erc721: erc721Source,
   erc1155: erc1155Source,
-} as never;
+  eas: easSource,
+  safe: safeSource,
+};
