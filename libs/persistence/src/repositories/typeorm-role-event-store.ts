@@ -1,6 +1,7 @@
 import {
   type BlockRef,
   type FollowerPosition,
+  type PolicyEvent,
   type RoleEvent,
   type RoleEventBatch,
   RoleEventStore,
@@ -75,6 +76,7 @@ export class TypeormRoleEventStore<Prepared = unknown> extends RoleEventStore {
     const prepared = this.p.effects ? await this.p.effects.prepare(batch) : (undefined as Prepared);
     return this.p.dataSource.transaction(async (manager) => {
       const added = await insertEvents(manager, batch.events, this.now());
+      const addedPolicy = await insertPolicyEvents(manager, batch.policyEvents ?? [], this.now());
       for (const block of batch.blocks) {
         await manager.query(
           `INSERT INTO chain_blocks (chain_id, block_number, block_hash) VALUES ($1, $2, $3)
@@ -88,17 +90,19 @@ export class TypeormRoleEventStore<Prepared = unknown> extends RoleEventStore {
       ]);
       if (this.p.effects) await this.p.effects.applyWithin(manager, batch, added, prepared);
       await this.saveCursor(manager, batch.to);
-      return added.length;
+      return added.length + addedPolicy;
     });
   }
 
   override async rewind(chainId: number, to: BlockRef | undefined): Promise<void> {
     await this.p.dataSource.transaction(async (manager) => {
       const above = to === undefined ? "-1" : to.number.toString();
-      await manager.query(`DELETE FROM chain_role_events WHERE chain_id = $1 AND block_number > $2`, [
-        chainId,
-        above,
-      ]);
+      for (const table of ["chain_role_events", "chain_policy_events"]) {
+        await manager.query(`DELETE FROM ${table} WHERE chain_id = $1 AND block_number > $2`, [
+          chainId,
+          above,
+        ]);
+      }
       await manager.query(`DELETE FROM chain_blocks WHERE chain_id = $1 AND block_number > $2`, [
         chainId,
         above,
@@ -159,6 +163,33 @@ async function insertEvents(manager: EntityManager, events: RoleEvent[], now: Da
       ],
     );
     if (rows.length > 0) added.push(event);
+  }
+  return added;
+}
+
+/** Inserts the policy events not recorded yet; returns how many were new. */
+async function insertPolicyEvents(manager: EntityManager, events: PolicyEvent[], now: Date): Promise<number> {
+  let added = 0;
+  for (const event of events) {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO chain_policy_events
+         (chain_id, block_hash, tx_hash, log_index, block_number, source, accounts, holders_of, ends, applied_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [
+        event.chainId,
+        event.blockHash,
+        event.txHash,
+        event.logIndex,
+        event.blockNumber.toString(),
+        event.source,
+        event.accounts,
+        event.holdersOf ?? null,
+        event.ends ?? false,
+        now,
+      ],
+    );
+    added += rows.length;
   }
   return added;
 }
