@@ -1,6 +1,6 @@
-import type { BlockRef, RoleEventStore } from "@sigil/core";
+import type { BlockRef, NamedPolicySource, RoleEventStore } from "@sigil/core";
 import type { ChainClient } from "../clients/chain-client.js";
-import { fetchRoleEvents } from "./fetch-role-events.js";
+import { fetchChainEvents } from "./fetch-role-events.js";
 import { readBlockLinks, readHeadNumber } from "./read-block-hashes.js";
 
 export interface FollowRoleEventsParameters {
@@ -14,6 +14,8 @@ export interface FollowRoleEventsParameters {
   maxRange: number;
   /** Most ranges applied in one call, so catching up yields between ranges (default 10). */
   maxBatches?: number;
+  /** Policy sources on this chain followed with the registry (their logs become `policyEvents`). */
+  policySources?: readonly NamedPolicySource[];
   /** Seen blocks searched for the fork point of a reorg; deeper reorgs re-index (default 256). */
   reorgSearchDepth?: number;
 }
@@ -64,15 +66,20 @@ export async function followRoleEvents(p: FollowRoleEventsParameters): Promise<F
     const last = links.find((link) => link.number === to);
     // A parent that is not our position: a reorg happened since the check above; the next step sees it.
     if (!first || !last || (position && first.parentHash !== position.hash)) break;
-    const events = await fetchRoleEvents({ chain, fromBlock: from, toBlock: to });
+    const { events, policyEvents } = await fetchChainEvents({
+      chain,
+      fromBlock: from,
+      toBlock: to,
+      ...(p.policySources ? { policySources: p.policySources } : {}),
+    });
     const [after] = await readBlockLinks(chain, [to]);
     if (after?.hash !== last.hash) break;
     const end: BlockRef = { chainId, number: last.number, hash: last.hash };
     const seen = new Map<bigint, BlockRef>([[end.number, end]]);
-    for (const event of events) {
+    for (const event of [...events, ...policyEvents]) {
       seen.set(event.blockNumber, { chainId, number: event.blockNumber, hash: event.blockHash });
     }
-    applied += await store.apply({ chainId, to: end, events, blocks: [...seen.values()] });
+    applied += await store.apply({ chainId, to: end, events, policyEvents, blocks: [...seen.values()] });
     position = end;
   }
   const reached = position?.number ?? p.fromBlock - 1n;
