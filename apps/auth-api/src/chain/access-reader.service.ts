@@ -57,13 +57,14 @@ export class AccessReaderService {
   }
 
   /**
-   * Reads without the snapshot cache; `blockOf` picks each chain's block (the follower pins its own
-   * chain to the batch's block). Sources on a chain that does not answer count as not holding.
+   * Reads without the snapshot cache; `blockOf` picks each chain's block, else `pinned`'s chain is read
+   * at it (the follower's batch) and others at their latest. Sources on a chain that does not answer count as not holding.
    */
   async readAt(p: {
     chainId: number;
     address: Address;
     walletKind: WalletKind;
+    pinned?: BlockRef;
     blockOf?: (chain: ChainClient) => Promise<Omit<BlockRef, "chainId">>;
   }): Promise<AccessSnapshot> {
     const now = new Date();
@@ -73,7 +74,12 @@ export class AccessReaderService {
       signInChainId: p.chainId,
       walletKind: p.walletKind,
       chain: (id) => this.chains.get(id),
-      blockOf: p.blockOf ?? ((chain) => this.latestBlock(chain)),
+      blockOf:
+        p.blockOf ??
+        ((chain) =>
+          p.pinned?.chainId === chain.chainId
+            ? Promise.resolve({ number: p.pinned.number, hash: p.pinned.hash })
+            : this.latestBlock(chain)),
       now,
     });
     return {

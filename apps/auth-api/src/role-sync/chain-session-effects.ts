@@ -1,10 +1,11 @@
-import { type ChainClient, readAccess } from "@sigil/chain";
+import type { ChainClient } from "@sigil/chain";
 import {
   type AccessSnapshot,
   type BlockRef,
   type RoleEvent,
   type RoleEventBatch,
   RoleEventKind,
+  type WalletKind,
 } from "@sigil/core";
 import { type RoleEventEffects, SessionEntity } from "@sigil/persistence";
 import { type DataSource, type EntityManager, IsNull, MoreThan } from "typeorm";
@@ -21,17 +22,29 @@ const RECHECK_WINDOW_MS = 30_000;
 /** Sessions touched this long before the previous check are checked again (clock skew, slow commits). */
 const RECHECK_OVERLAP_MS = 2_000;
 
-/** The accounts a batch may have taken something from, with their access read at the batch's end. */
+/** Live sessions of one account signed in on one chain with one kind of wallet: read and enforced together. */
+interface SessionGroup {
+  address: Hex;
+  chainId: number;
+  walletKind: WalletKind;
+}
+
+/** The session groups a batch may have taken something from, with their access read at the batch's end. */
 export interface PreparedEffects {
-  access: Map<Hex, AccessSnapshot>;
-  /** Accounts that lost a role in the batch: their sessions end instead of narrowing. */
+  access: Map<string, { group: SessionGroup; access: AccessSnapshot }>;
+  /** Accounts that lost a role or an ownership in the batch: their sessions end instead of narrowing. */
   roleRevoked: Set<Hex>;
 }
+
+/** Reads what the policy allows a session group, this chain pinned to `at` (others at their latest). */
+export type ReadGroupAccess = (p: SessionGroup & { at: BlockRef }) => Promise<AccessSnapshot>;
 
 interface PendingRemoval {
   until: number;
   account?: Hex;
   scope?: string;
+  /** Only role revocations and lost ownerships end sessions; other facts narrow. */
+  ends?: boolean;
 }
 
 export interface ChainSessionEffectsParameters {
@@ -39,6 +52,9 @@ export interface ChainSessionEffectsParameters {
   dataSource: DataSource;
   sessions: SessionService;
   metrics: MetricsService;
+  readAccess: ReadGroupAccess;
+  /** Sign-in chains whose sessions this chain's sources speak for. */
+  signInChains: readonly number[];
   now?: () => Date;
 }
 
@@ -59,21 +75,28 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
 
   async prepare(batch: RoleEventBatch): Promise<PreparedEffects> {
     const roleRevoked = new Set<Hex>();
+    const accounts = new Set<Hex>();
     const removedScopes = new Set<string>();
     for (const event of batch.events) {
       if (event.kind === RoleEventKind.roleRevoked && event.account) roleRevoked.add(event.account);
       if (event.kind === RoleEventKind.scopeRemoved && event.scope) removedScopes.add(event.scope);
     }
-    const accounts = new Set<Hex>(roleRevoked);
-    if (removedScopes.size > 0) {
-      const rows: { address: Hex }[] = await this.p.dataSource.query(
-        `SELECT DISTINCT address FROM sessions
-          WHERE chain_id = $1 AND revoked_at IS NULL AND absolute_expires_at > $2 AND scopes && $3`,
-        [batch.chainId, this.now(), [...removedScopes]],
-      );
-      for (const row of rows) accounts.add(row.address);
+    for (const event of batch.policyEvents ?? []) {
+      for (const account of event.accounts) {
+        accounts.add(account);
+        if (event.ends) roleRevoked.add(account);
+      }
+      for (const scope of event.holdersOf ?? []) removedScopes.add(scope);
     }
-    return { access: await this.readAll(accounts, batch.to), roleRevoked };
+    for (const account of roleRevoked) accounts.add(account);
+    if (accounts.size === 0 && removedScopes.size === 0) return { access: new Map(), roleRevoked };
+    const groups: SessionGroup[] = await this.p.dataSource.query(
+      `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
+        WHERE chain_id = ANY($1) AND revoked_at IS NULL AND absolute_expires_at > $2
+          AND (address = ANY($3) OR scopes && $4)`,
+      [this.p.signInChains, this.now(), [...accounts], [...removedScopes]],
+    );
+    return { access: await this.readAll(groups, batch.to), roleRevoked };
   }
 
   async applyWithin(
@@ -90,6 +113,10 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
       if (event.kind === RoleEventKind.roleRevoked) this.pending.push({ until, account: event.account });
       if (event.kind === RoleEventKind.scopeRemoved) this.pending.push({ until, scope: event.scope });
     }
+    for (const event of batch.policyEvents ?? []) {
+      for (const account of event.accounts) this.pending.push({ until, account, ends: event.ends });
+      for (const scope of event.holdersOf ?? []) this.pending.push({ until, scope });
+    }
   }
 
   /**
@@ -104,17 +131,20 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     const since = new Date(this.lastRecheckAt - RECHECK_OVERLAP_MS);
     this.lastRecheckAt = nowMs;
     const accounts = this.pending.flatMap((entry) => (entry.account ? [entry.account] : []));
-    const scopes = this.pending.flatMap((entry) => (entry.scope ? [entry.scope] : []));
-    const rows: { address: Hex }[] = await this.p.dataSource.query(
-      `SELECT DISTINCT address FROM sessions
-        WHERE chain_id = $1 AND revoked_at IS NULL AND last_used_at >= $2
-          AND (address = ANY($3) OR scopes && $4)`,
-      [position.chainId, since, accounts, scopes],
+    const ending = this.pending.flatMap((entry) =>
+      entry.account && (entry.ends ?? entry.scope === undefined) ? [entry.account] : [],
     );
-    if (rows.length === 0) return;
+    const scopes = this.pending.flatMap((entry) => (entry.scope ? [entry.scope] : []));
+    const groups: SessionGroup[] = await this.p.dataSource.query(
+      `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
+        WHERE chain_id = ANY($1) AND revoked_at IS NULL AND last_used_at >= $2
+          AND (address = ANY($3) OR scopes && $4)`,
+      [this.p.signInChains, since, accounts, scopes],
+    );
+    if (groups.length === 0) return;
     const prepared: PreparedEffects = {
-      access: await this.readAll(new Set(rows.map((row) => row.address)), position),
-      roleRevoked: new Set(accounts),
+      access: await this.readAll(groups, position),
+      roleRevoked: new Set(ending),
     };
     await this.p.dataSource.transaction((manager) => this.enforce(manager, prepared));
   }
@@ -122,11 +152,13 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
   private async enforce(manager: EntityManager, prepared: PreparedEffects): Promise<void> {
     const now = this.now();
     const chainId = String(this.p.chain.chainId);
-    for (const [address, access] of prepared.access) {
+    for (const { group, access } of prepared.access.values()) {
+      const { address } = group;
       const allowed = new Set(access.scopes);
       const live = await manager.getRepository(SessionEntity).find({
         where: {
-          chainId: this.p.chain.chainId,
+          chainId: group.chainId,
+          walletKind: group.walletKind,
           address,
           revokedAt: IsNull(),
           absoluteExpiresAt: MoreThan(now),
@@ -160,12 +192,16 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     }
   }
 
-  /** Each account's access at `block` (pinned by hash), read in one JSON-RPC batch. */
-  private async readAll(accounts: Set<Hex>, block: BlockRef): Promise<Map<Hex, AccessSnapshot>> {
-    const at = { number: block.number, hash: block.hash };
-    const snapshots = await Promise.all(
-      [...accounts].map((address) => readAccess({ chain: this.p.chain, address, at })),
+  /** Each group's access with this chain pinned to `block`; reads go out together (one JSON-RPC batch per chain). */
+  private async readAll(
+    groups: readonly SessionGroup[],
+    block: BlockRef,
+  ): Promise<Map<string, { group: SessionGroup; access: AccessSnapshot }>> {
+    const read = await Promise.all(
+      groups.map(async (group) => ({ group, access: await this.p.readAccess({ ...group, at: block }) })),
     );
-    return new Map(snapshots.map((snapshot) => [snapshot.address, snapshot]));
+    return new Map(
+      read.map((entry) => [`${entry.group.address}|${entry.group.chainId}|${entry.group.walletKind}`, entry]),
+    );
   }
 }

@@ -4,7 +4,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from "@nestjs/common";
-import { type ChainClient, ChainClients, followRoleEvents, readBlockLinks } from "@sigil/chain";
+import { appliesTo, type ChainClient, ChainClients, followRoleEvents, readBlockLinks } from "@sigil/chain";
 import {
   describeDatabase,
   TypeormRoleEventStore,
@@ -12,11 +12,13 @@ import {
   type ReconciliationReport,
 } from "@sigil/persistence";
 import { DataSource } from "typeorm";
+import type { NamedPolicySource } from "@sigil/core";
 import { AuditService } from "../platform/audit/audit.service.js";
 import { AppConfig } from "@sigil/config";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
 import { SessionService } from "../sessions/session.service.js";
-import { ChainSessionEffects, ROLE_SYNC_REQUEST_ID } from "./chain-session-effects.js";
+import { AccessReaderService } from "../chain/access-reader.service.js";
+import { ChainSessionEffects, ROLE_SYNC_REQUEST_ID, type ReadGroupAccess } from "./chain-session-effects.js";
 import { AdvisoryLeaderLock, InProcessLeaderLock, type LeaderLock } from "./leader-lock.js";
 import { RoleSyncStatusService } from "./role-sync-status.service.js";
 
@@ -40,6 +42,7 @@ export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly metrics: MetricsService,
     private readonly status: RoleSyncStatusService,
     private readonly audit: AuditService,
+    private readonly access: AccessReaderService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,6 +63,13 @@ export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicatio
         metrics: this.metrics,
         status: this.status,
         reconcile: (followed) => this.reconcile(followed),
+        readAccess: (group) =>
+          this.access.readAt({
+            chainId: group.chainId,
+            address: group.address,
+            walletKind: group.walletKind,
+            pinned: group.at,
+          }),
       });
       this.followers.set(chain.chainId, follower);
       follower.start();
@@ -113,6 +123,7 @@ export interface ChainFollowerParameters {
   metrics: MetricsService;
   status: RoleSyncStatusService;
   reconcile: (chain: ChainClient) => Promise<unknown>;
+  readAccess: ReadGroupAccess;
 }
 
 /** One chain's follow loop in one instance. */
@@ -121,6 +132,7 @@ export class ChainFollower {
   readonly lock: LeaderLock;
   private readonly logger: Logger;
   private readonly effects: ChainSessionEffects;
+  private readonly policySources: NamedPolicySource[];
   private store: TypeormRoleEventStore | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -139,7 +151,25 @@ export class ChainFollower {
     this.chain = p.chain;
     this.lock = p.lock;
     this.logger = new Logger(`RoleSync:${p.chain.chainId}`);
-    this.effects = new ChainSessionEffects(p);
+    const sources = Object.values(p.config.policy.sources).filter(
+      (source) => source.chain === p.chain.chainId,
+    );
+    // The registry at the chain's configured address is the store's own; every other source is followed beside it.
+    this.policySources = sources.filter(
+      (source) => !(source.kind === "sigil-registry" && sameAddress(source.address, p.chain.config.registry)),
+    );
+    this.effects = new ChainSessionEffects({
+      ...p,
+      signInChains: p.config.chains
+        .map(({ chainId }) => chainId)
+        .filter((chainId) =>
+          sources.some((source) =>
+            (["eoa", "eip1271"] as const).some((walletKind) =>
+              appliesTo(source, { signInChainId: chainId, walletKind }),
+            ),
+          ),
+        ),
+    });
     this.nextReconcile = Date.now() + p.config.roleSync.reconcileIntervalMs;
   }
 
@@ -187,6 +217,7 @@ export class ChainFollower {
         fromBlock: BigInt(this.chain.config.fromBlock ?? 0),
         maxRange: this.chain.config.logRange ?? 1_000,
         maxBatches: BATCHES_PER_STEP,
+        policySources: this.policySources,
       });
       if (result.position) {
         await this.effects.recheckRecent(result.position);
@@ -230,4 +261,8 @@ export class ChainFollower {
     if (this.leader) this.logger.log("leading: following this chain");
     return this.leader;
   }
+}
+
+function sameAddress(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
