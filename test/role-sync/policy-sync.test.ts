@@ -364,6 +364,19 @@ describe("policy sources reach live sessions", () => {
       expect((await login(c.account)).scope).toBe("positions:read");
     },
   );
+
+  it("P1 metrics count each source's reads and applied events", async () => {
+    const metrics = (await api().get("/metrics").expect(200)).text;
+    const value = (line: string) => Number(new RegExp(`^${line} (\\d+)$`, "m").exec(metrics)?.[1] ?? 0);
+    for (const source of ["vault", "manager", "token", "pass", "pass1155", "kyc", "safe"]) {
+      // Every case lost its fact on-chain once, after gaining it: two events at least.
+      expect(value(`sigil_policy_source_events_applied_total{source="${source}"}`)).toBeGreaterThanOrEqual(2);
+      expect(value(`sigil_policy_source_reads_total{source="${source}",outcome="holds"}`)).toBeGreaterThan(0);
+      expect(value(`sigil_policy_source_reads_total{source="${source}",outcome="not_held"}`)).toBeGreaterThan(
+        0,
+      );
+    }
+  });
 });
 
 function order() {

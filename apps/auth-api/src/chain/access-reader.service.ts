@@ -3,6 +3,7 @@ import { appliesTo, type ChainClient, ChainClients, readLatestBlock, readPolicy 
 import { AppConfig } from "@sigil/config";
 import type { AccessSnapshot, BlockRef, WalletKind } from "@sigil/core";
 import type { Address } from "viem";
+import { MetricsService } from "../platform/metrics/metrics.service.js";
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
@@ -26,6 +27,7 @@ export class AccessReaderService {
   constructor(
     private readonly chains: ChainClients,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The chain client for `chainId` (throws `chain_not_configured`). */
@@ -81,6 +83,7 @@ export class AccessReaderService {
             ? Promise.resolve({ number: p.pinned.number, hash: p.pinned.hash })
             : this.latestBlock(chain)),
       now,
+      observe: (source, outcome) => this.metrics.policySourceReads.inc({ source: source.id, outcome }),
     });
     return {
       address: p.address,

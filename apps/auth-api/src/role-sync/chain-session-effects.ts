@@ -107,6 +107,8 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
   ): Promise<void> {
     const chainId = String(batch.chainId);
     for (const event of added) this.p.metrics.roleEventsApplied.inc({ chain_id: chainId, event: event.kind });
+    for (const event of batch.policyEvents ?? [])
+      this.p.metrics.policySourceEvents.inc({ source: event.source });
     await this.enforce(manager, prepared);
     const until = Date.now() + RECHECK_WINDOW_MS;
     for (const event of batch.events) {

@@ -25,7 +25,11 @@ export interface ReadPolicyParameters {
   /** The block each chain is read at (the caller caches the latest one). */
   blockOf: (chain: ChainClient) => Promise<Omit<BlockRef, "chainId">>;
   now: Date;
+  /** Told of each applying source's read: its answer, an outage of its chain, or an error it threw. */
+  observe?: (source: NamedPolicySource, outcome: SourceReadOutcome) => void;
 }
+
+export type SourceReadOutcome = "holds" | "not_held" | "unavailable" | "error";
 
 export interface PolicyReading {
   readings: Record<string, SourceReading>;
@@ -63,6 +67,7 @@ export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading
       const block = blocks.get(source.chain) ?? { chainId: source.chain, number: 0n, hash: ZERO_HASH };
       const reading = { source: source.id, kind: source.kind, address: source.address, block };
       if (!applying.includes(source) || down.has(source.chain)) {
+        if (down.has(source.chain)) p.observe?.(source, "unavailable");
         readings[source.id] = {
           ...reading,
           applies: false,
@@ -75,7 +80,9 @@ export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading
         const chain = p.chain(source.chain);
         const answer = await adapterOf(source).read({ chain, source, account: p.account, block, now: p.now });
         readings[source.id] = { ...reading, applies: true, answer };
+        p.observe?.(source, answer.holds ? "holds" : "not_held");
       } catch (error) {
+        p.observe?.(source, source.chain === p.signInChainId ? "error" : "unavailable");
         if (source.chain === p.signInChainId) throw error;
         readings[source.id] = {
           ...reading,

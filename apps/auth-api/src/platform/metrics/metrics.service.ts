@@ -123,6 +123,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Policy source reads by source id and outcome (holds, not_held, unavailable, error). */
+  readonly policySourceReads = new Counter<"source" | "outcome">({
+    name: "sigil_policy_source_reads_total",
+    help: "Policy source reads by source and outcome (holds|not_held|unavailable|error)",
+    labelNames: ["source", "outcome"],
+    registers: [this.registry],
+  });
+
+  /** Policy source events the follower applied, by source id. */
+  readonly policySourceEvents = new Counter<"source">({
+    name: "sigil_policy_source_events_applied_total",
+    help: "Policy source events applied by the follower, by source",
+    labelNames: ["source"],
+    registers: [this.registry],
+  });
+
   /** Live sessions narrowed or revoked because of a chain change. */
   readonly sessionsNarrowedOrRevoked = new Counter<"chain_id" | "action">({
     name: "sigil_sessions_changed_by_chain_total",
