@@ -162,7 +162,7 @@ function checkLine(check: SourceCheck): string {
   if (!check.ok) return `FAIL ${where} [${check.code}]: ${check.message}`;
   return (
     `ok   ${where}: code, interface and a sample read at block ${check.block!.number}; ` +
-    `${check.logs!.followed} followed logs decode in blocks ${check.logs!.fromBlock}-${check.logs!.toBlock}`
+    `${check.logs!.followed} followed log(s) decode in blocks ${check.logs!.fromBlock}-${check.logs!.toBlock}`
   );
 }
 
@@ -229,7 +229,7 @@ export async function policyExplain(p: PolicyExplainParameters): Promise<number>
     scopes: evaluation.scopes,
     provenance: evaluation.provenance,
     rules: explainPolicy({ policy: loaded.policy, readings }),
-    sources: Object.values(readings).map(sourceLine),
+    sources: Object.keys(loaded.policy.sources).map((id) => sourceLine(readings[id]!)),
   };
   if (p.json) print(JSON.stringify(explanation, null, 2));
   else for (const line of explainLines(explanation)) print(line);
@@ -307,7 +307,10 @@ async function loadPolicy(p: PolicyCommandParameters): Promise<CliChains | numbe
     if (!(error instanceof ConfigInvalidError)) throw error;
     const problems = (error.details?.problems ?? []) as { path: string; message: string }[];
     if (p.json) printError(JSON.stringify({ error: error.code, message: error.message, problems }, null, 2));
-    else printError(`sigil: ${error.message} [${error.code}]`);
+    else {
+      printError(`sigil: the configuration is invalid [${error.code}]`);
+      for (const line of error.message.split("\n")) printError(`  ${line}`);
+    }
     return EXIT_CONFIG;
   }
 }
