@@ -5,6 +5,7 @@ import { auditVerify } from "./commands/audit.js";
 import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
 import { kek, keys } from "./commands/keys.js";
+import { policyCheck, policyExplain } from "./commands/policy.js";
 import { reconcile } from "./commands/reconcile.js";
 import { changeRoleCommand, roles } from "./commands/roles.js";
 
@@ -21,6 +22,10 @@ const USAGE = `sigil — Sigil's command line
                                  (keys/kek use DATABASE_URL, or dev mode's PGlite: stop npm start first)
   sigil reconcile                compare the role index the chain follower built with direct registry
                                  reads (SIGIL_CHAINS, else the dev chain); exits 1 on any divergence
+  sigil policy check [--json]    validate SIGIL_POLICY and check each source on its chain: code, interface,
+                                 events; exits 0 only if all pass, 78 for a policy file that does not parse
+  sigil policy explain <address> [--chain N] [--wallet eoa|contract] [--json]
+                                 which rules grant the address which scopes, from which sources and blocks
   sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
                                  PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
 ${BOT_USAGE}`;
@@ -35,6 +40,9 @@ async function main(argv: string[]): Promise<void> {
       "chain-id": { type: "string" },
       rpc: { type: "string" },
       registry: { type: "string" },
+      chain: { type: "string" },
+      wallet: { type: "string" },
+      json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -69,6 +77,21 @@ async function main(argv: string[]): Promise<void> {
     case "reconcile":
       if (!(await reconcile())) process.exitCode = 1;
       return;
+    case "policy":
+      if (rest[0] === "check") {
+        process.exitCode = await policyCheck({ json: values.json });
+        return;
+      }
+      if (rest[0] === "explain" && rest[1] !== undefined) {
+        process.exitCode = await policyExplain({
+          address: rest[1],
+          chainId: values.chain === undefined ? undefined : Number(values.chain),
+          wallet: values.wallet,
+          json: values.json,
+        });
+        return;
+      }
+      throw new Error("usage: sigil policy check | sigil policy explain <address>");
     case "audit":
       if (rest[0] !== "verify") throw new Error("usage: sigil audit verify");
       return auditVerify();

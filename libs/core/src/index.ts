@@ -20,3 +20,4 @@ export * from "./tokens/token-response.js";
 export * from "./policy/policy.js";
 export * from "./policy/source-answer.js";
 export * from "./policy/evaluate-policy.js";
+export * from "./policy/explain-policy.js";

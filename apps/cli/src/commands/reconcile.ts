@@ -1,12 +1,8 @@
-import { loadConfig } from "@sigil/config";
 import { reconcileRoles, type ReconciliationReport, recordAuditEvent } from "@sigil/persistence";
-import { ChainClients, type ChainConfig } from "@sigil/chain";
-import { DEV_CHAIN_ID } from "@sigil/chain/dev";
-import path from "node:path";
+import { ChainClients } from "@sigil/chain";
 import type { DataSource } from "typeorm";
 import { openCliDatabase } from "../database/open-cli-database.js";
-import { readDeployment } from "../dev/ensure-dev-contracts.js";
-import { repoRoot } from "../dev/repo-root.js";
+import { cliChains } from "../config/cli-chains.js";
 
 export interface ReconcileParameters {
   env?: NodeJS.ProcessEnv;
@@ -25,7 +21,7 @@ export async function reconcile({
   dataSource,
   print = console.log,
 }: ReconcileParameters = {}) {
-  const chains = new ChainClients(await chainsOf(env));
+  const chains = new ChainClients((await cliChains(env)).chains);
   const database = dataSource ?? (await openCliDatabase(env));
   let clean = true;
   try {
@@ -41,22 +37,6 @@ export async function reconcile({
     if (!dataSource) await database.destroy();
   }
   return clean;
-}
-
-async function chainsOf(env: NodeJS.ProcessEnv): Promise<ChainConfig[]> {
-  if (env.SIGIL_CHAINS) return loadConfig(env).chains;
-  const dataDir = path.resolve(env.SIGIL_DATA_DIR ?? path.join(repoRoot(), ".data"));
-  const deployment = await readDeployment(path.join(dataDir, "dev-chain.json"));
-  if (!deployment) throw new Error("no chain: set SIGIL_CHAINS, or start dev mode (npm start) first");
-  return [
-    {
-      chainId: DEV_CHAIN_ID,
-      name: "dev",
-      rpcUrls: [`http://127.0.0.1:${env.SIGIL_DEV_CHAIN_PORT ?? 8545}`],
-      registry: deployment.registry,
-      timeoutMs: 5_000,
-    },
-  ];
 }
 
 /** The same audit event the service's periodic job writes. */

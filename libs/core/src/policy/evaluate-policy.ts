@@ -92,7 +92,8 @@ export function evaluatePolicy({ policy, readings }: EvaluatePolicyParameters): 
   };
 }
 
-function ruleScopes(rule: PolicyRule, readings: Readonly<Record<string, SourceReading>>): string[] {
+/** The scopes a holding rule grants: its own list, or what its `scopesFrom` source confers (limited to the list). */
+export function ruleScopes(rule: PolicyRule, readings: Readonly<Record<string, SourceReading>>): string[] {
   if (!rule.scopesFrom) return rule.scopes ?? [];
   const conferred = readings[rule.scopesFrom]?.answer.scopes ?? [];
   return rule.scopes ? conferred.filter((scope) => rule.scopes!.includes(scope)) : conferred;
