@@ -18,6 +18,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { stringify as toYaml } from "yaml";
 import { AccessReaderService } from "../../apps/auth-api/src/chain/access-reader.service.js";
+import { MetricsService } from "../../apps/auth-api/src/platform/metrics/metrics.service.js";
 import {
   EXIT_CONFIG,
   policyCheck,
@@ -341,7 +342,7 @@ describe("sigil policy check | explain", () => {
 
       // The service's own read (what a sign-in's grant row records) agrees, scope for scope.
       const config = loadConfig(env);
-      const reader = new AccessReaderService(new ChainClients(config.chains), config);
+      const reader = new AccessReaderService(new ChainClients(config.chains), config, new MetricsService());
       expect((await reader.read(31337, trader, "eoa")).provenance).toEqual(explanation.provenance);
     });
 

@@ -21,3 +21,4 @@ export * from "./policy/policy.js";
 export * from "./policy/source-answer.js";
 export * from "./policy/evaluate-policy.js";
 export * from "./policy/explain-policy.js";
+export * from "./policy/scope-chains.js";

@@ -1,7 +1,13 @@
 import { Injectable } from "@nestjs/common";
-import { InsufficientScopeError } from "@sigil/core";
+import { AppConfig } from "@sigil/config";
+import { InsufficientScopeError, RoleSyncStaleError, type ScopeChains, scopeChains } from "@sigil/core";
 import type { SessionEntity } from "@sigil/persistence";
 import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
+
+/** Live scopes, and the held ones left out because a chain behind them is unconfirmed (scope → chain). */
+export class LiveScopeSet extends Set<string> {
+  readonly stale = new Map<string, number>();
+}
 
 /**
  * What a token may do now: its claimed scopes that its session still holds (role sync narrows the
@@ -9,25 +15,63 @@ import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js"
  */
 @Injectable()
 export class LiveScopes {
-  constructor(private readonly roleSync: RoleSyncStatusService) {}
+  private readonly chainsBySignIn = new Map<string, ScopeChains>();
+
+  constructor(
+    private readonly roleSync: RoleSyncStatusService,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * `claimed` (space-separated) ∩ the session's scopes, in claim order. `role_sync_stale` (503) while
-   * the chain's roles are unconfirmed: a scope removed during an outage is never reported held (D1).
+   * the sign-in chain's roles are unconfirmed (D1); a scope a policy source on another, unconfirmed
+   * chain could grant is left out and listed in `stale` (P5): other chains' scopes keep working.
    */
-  of(claimed: string, session: Pick<SessionEntity, "chainId" | "scopes">): ReadonlySet<string> {
+  of(claimed: string, session: Pick<SessionEntity, "chainId" | "scopes" | "walletKind">): LiveScopeSet {
     this.roleSync.assertFresh(session.chainId);
     const held = new Set(session.scopes);
-    return new Set(claimed.split(" ").filter((scope) => scope !== "" && held.has(scope)));
+    const live = new LiveScopeSet();
+    const chains = this.scopeChains(session);
+    for (const scope of claimed.split(" ")) {
+      if (scope === "" || !held.has(scope)) continue;
+      const unconfirmed = chains.of(scope).find((chainId) => !this.roleSync.isFresh(chainId));
+      if (unconfirmed === undefined) live.add(scope);
+      else live.stale.set(scope, unconfirmed);
+    }
+    return live;
+  }
+
+  private scopeChains(session: Pick<SessionEntity, "chainId" | "walletKind">): ScopeChains {
+    const key = `${session.chainId}:${session.walletKind}`;
+    let chains = this.chainsBySignIn.get(key);
+    if (!chains) {
+      chains = scopeChains({
+        policy: this.config.policy,
+        signInChainId: session.chainId,
+        walletKind: session.walletKind,
+      });
+      this.chainsBySignIn.set(key, chains);
+    }
+    return chains;
   }
 }
 
-/** Throws `insufficient_scope` (403) naming `needed` unless `scopes` holds every one of them. */
+/**
+ * Throws unless `scopes` holds every one of `needed`: `role_sync_stale` (503) when a missing scope is
+ * held but its chain is unconfirmed, else `insufficient_scope` (403) naming them.
+ */
 export function requireScopes(scopes: ReadonlySet<string>, needed: readonly string[]): void {
   const missing = needed.filter((scope) => !scopes.has(scope));
-  if (missing.length > 0) {
-    throw new InsufficientScopeError(`this route needs scope ${missing.join(" ")}`, {
-      details: { scope: needed.join(" ") },
-    });
+  if (missing.length === 0) return;
+  const stale = scopes instanceof LiveScopeSet ? missing.find((scope) => scopes.stale.has(scope)) : undefined;
+  if (stale !== undefined) {
+    const chainId = (scopes as LiveScopeSet).stale.get(stale)!;
+    throw new RoleSyncStaleError(
+      `scope ${stale} comes from chain ${chainId}, whose roles could not be confirmed recently; try again shortly`,
+      { details: { chainId, scope: stale } },
+    );
   }
+  throw new InsufficientScopeError(`this route needs scope ${missing.join(" ")}`, {
+    details: { scope: needed.join(" ") },
+  });
 }

@@ -59,11 +59,17 @@ export class RoleSyncStatusService implements OnApplicationBootstrap, OnModuleDe
     return at === undefined ? undefined : Math.max(0, now - at);
   }
 
+  /** Whether `chainId`'s roles are recent enough to trust (always, when role sync is off). */
+  isFresh(chainId: number): boolean {
+    if (!this.config.roleSync.enabled) return true;
+    const age = this.ageMs(chainId);
+    return age !== undefined && age <= this.config.roleSync.maxStalenessMs;
+  }
+
   /** Throws `role_sync_stale` (503) when role sync is on and `chainId`'s roles are too old to trust. */
   assertFresh(chainId: number): void {
-    if (!this.config.roleSync.enabled) return;
-    const age = this.ageMs(chainId);
-    if (age === undefined || age > this.config.roleSync.maxStalenessMs) {
+    if (!this.isFresh(chainId)) {
+      const age = this.ageMs(chainId);
       throw new RoleSyncStaleError(
         `on-chain roles of chain ${chainId} could not be confirmed recently; try again shortly`,
         { details: { chainId, ageMs: age ?? null } },

@@ -1,4 +1,5 @@
 import {
+  appliesTo,
   type BlockRef,
   evaluatePolicy,
   type NamedPolicySource,
@@ -11,6 +12,8 @@ import type { Address } from "viem";
 import type { ChainClient } from "../clients/chain-client.js";
 import type { PolicySourceAdapter } from "./sources/policy-source-adapter.js";
 import { policySourceAdapters } from "./sources/index.js";
+
+export { appliesTo };
 
 const ZERO_HASH = `0x${"00".repeat(32)}` as const;
 
@@ -94,16 +97,6 @@ export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading
     }),
   );
   return { readings, evaluation: evaluatePolicy({ policy: p.policy, readings }), blocks };
-}
-
-/** Whether a source speaks for this sign-in (see {@link SourceReach}). */
-export function appliesTo(
-  source: NamedPolicySource,
-  signIn: { signInChainId: number; walletKind: WalletKind },
-): boolean {
-  if (source.chain === signIn.signInChainId) return true;
-  if (source.reach === "sign-in-chain") return false;
-  return source.reach === "any-wallet" || signIn.walletKind === "eoa";
 }
 
 /** The adapter of a source's kind. */
