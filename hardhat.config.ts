@@ -36,7 +36,8 @@ const config: HardhatUserConfig = {
   },
   paths: { sources: "./contracts", tests: "./test/contracts", cache: "./cache", artifacts: "./artifacts" },
   networks: {
-    hardhat: { chainId: 31337 },
+    // A second local chain for benchmarks (`hardhat node` with SIGIL_HARDHAT_CHAIN_ID=31338).
+    hardhat: { chainId: Number(process.env.SIGIL_HARDHAT_CHAIN_ID ?? 31337) },
     localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
   },
 };

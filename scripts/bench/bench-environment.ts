@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "../../test/fixtures/free-port.js";
-import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -62,23 +62,33 @@ function start(
 }
 
 export interface BenchChain {
+  chainId: number;
   url: string;
   client: PublicClient;
   registry: `0x${string}`;
 }
 
-/** A Hardhat node in its own process with the contracts deployed and the demo roles seeded. */
-export async function startChain(): Promise<BenchChain> {
+/**
+ * A Hardhat node in its own process with the contracts deployed and the demo roles seeded; `chainId`
+ * other than 31337 gives a second, independent chain (hardhat.config.ts reads SIGIL_HARDHAT_CHAIN_ID).
+ */
+export async function startChain(p: { chainId?: number } = {}): Promise<BenchChain> {
+  const chainId = p.chainId ?? 31337;
   const port = await freePort();
   const cli = createRequire(import.meta.url).resolve("hardhat/internal/cli/cli.js");
-  start([cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], { ...process.env }, "hardhat node");
+  start(
+    [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    { ...process.env, SIGIL_HARDHAT_CHAIN_ID: String(chainId) },
+    "hardhat node",
+  );
   const url = `http://127.0.0.1:${port}`;
   const transport = http(url, { retryCount: 3 });
-  const client = createPublicClient({ chain: hardhat, transport }) as PublicClient;
-  await waitFor("the chain", async () => (await client.getChainId()) === 31337);
+  const chain = defineChain({ ...hardhat, id: chainId });
+  const client = createPublicClient({ chain, transport }) as PublicClient;
+  await waitFor("the chain", async () => (await client.getChainId()) === chainId);
   const walletClient = createWalletClient({
     account: devAccount(DevAccountIndex.admin),
-    chain: hardhat,
+    chain,
     transport,
   });
   const { registry } = await deployAccessStack({ publicClient: client, walletClient, governance: false });
@@ -89,7 +99,7 @@ export async function startChain(): Promise<BenchChain> {
     trader: devAccount(DevAccountIndex.trader).address,
     viewer: devAccount(DevAccountIndex.viewer).address,
   });
-  return { url, client, registry };
+  return { url, client, registry, chainId };
 }
 
 export interface BenchDatabase {
@@ -140,6 +150,8 @@ export async function startAuthApi(p: {
   workers?: string;
   checkout?: string;
   nodeOptions?: string[];
+  /** More environment, over the defaults (e.g. SIGIL_CHAINS and SIGIL_POLICY). */
+  env?: Record<string, string>;
 }): Promise<BenchApi> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -167,6 +179,7 @@ export async function startAuthApi(p: {
       SIGIL_RATE_LIMIT_TOKEN: "0",
       // One auth-api process per core (BENCH_WORKERS=1 measures a single process).
       SIGIL_WORKERS: p.workers ?? process.env.BENCH_WORKERS ?? "auto",
+      ...p.env,
     },
     "auth-api",
     p.checkout ?? root,
