@@ -5,6 +5,7 @@ import { AuditChain1764500000000 } from "./1764500000000-audit-chain.js";
 import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 import { Bots1764700000000 } from "./1764700000000-bots.js";
 import { CredentialBinding1764817000000 } from "./1764817000000-credential-binding.js";
+import { GrantScopeSources1764960000000 } from "./1764960000000-grant-scope-sources.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const PERSISTENCE_MIGRATIONS = [
   KeyRotation1764600000000,
   Bots1764700000000,
   CredentialBinding1764817000000,
+  GrantScopeSources1764960000000,
 ] as const;
