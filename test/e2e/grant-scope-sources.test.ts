@@ -10,6 +10,8 @@ import { type Address, getAddress } from "viem";
 import { inSeconds } from "../bots/support/bot-flows.js";
 import { signedPost } from "../bots/support/signed-call.js";
 import { signIn, type SigilTestEnvironment, startSigil } from "../fixtures/sigil-app.js";
+import { SessionService } from "../../apps/auth-api/src/sessions/session.service.js";
+import { SessionEntity } from "@sigil/persistence";
 
 const trader = devAccount(DevAccountIndex.trader);
 
@@ -166,5 +168,60 @@ describe("grant rows record each scope's rule and sources (issue 19)", () => {
       .set("Authorization", `Bearer ${token.body.access_token}`)
       .expect(200);
     expect(me.body.scopeSources).toEqual(expected);
+  });
+
+  it("P7 a narrowing's grant keeps the kept scopes' sources: its own read's, else the superseded grant's", async () => {
+    const block = await latestBlock();
+    const login = await signIn({ app, account: trader, scope: ["orders:read", "passes:read", "vip:enter"] });
+    expect(login.status).toBe(200);
+    const sessionId = login.body.session_id as string;
+    const narrow = (scopes: string[], provenance?: Record<string, ScopeProvenance>) =>
+      sigil.database.dataSource.transaction(async (manager) => {
+        const session = await manager
+          .getRepository(SessionEntity)
+          .findOneOrFail({ where: { id: sessionId }, lock: { mode: "pessimistic_write" } });
+        await app.get(SessionService).narrowWithin(manager, {
+          session,
+          scopes,
+          reason: "scope_removed",
+          access: {
+            address: trader.address,
+            roles: [],
+            scopes,
+            block: { chainId: 31337, number: BigInt(block.blockNumber), hash: block.blockHash },
+            ...(provenance ? { provenance } : {}),
+          },
+          now: new Date(),
+          requestId: "test",
+        });
+      });
+
+    // A registry-only re-read carries no provenance: the login grant's, for the kept scopes.
+    await narrow(["orders:read", "vip:enter"]);
+    const carried = {
+      "orders:read": { rule: "traders", sources: [at(registry, block)] },
+      "vip:enter": { rule: "vip", sources: [at(registry, block), at(pass, block)] },
+    };
+    expect((await grantRows(sessionId))[1]).toEqual({
+      method: "chain_sync",
+      scopes_granted: ["orders:read", "vip:enter"],
+      scope_sources: carried,
+    });
+    // A read with provenance records its own, restricted to the kept scopes.
+    const own = {
+      rule: "traders",
+      sources: [at(registry, { blockNumber: "1", blockHash: `0x${"cd".repeat(32)}` })],
+    };
+    await narrow(["orders:read"], { "orders:read": own, "orders:write": own });
+    expect((await grantRows(sessionId))[2]).toEqual({
+      method: "chain_sync",
+      scopes_granted: ["orders:read"],
+      scope_sources: { "orders:read": own },
+    });
+    const me = await api()
+      .get("/v1/me")
+      .set("Authorization", `Bearer ${login.body.access_token}`)
+      .expect(200);
+    expect(me.body).toMatchObject({ scope: ["orders:read"], scopeSources: { "orders:read": own } });
   });
 });
