@@ -196,8 +196,21 @@ describe("grant rows record each scope's rule and sources (issue 19)", () => {
         });
       });
 
+    const lapses = new Date("2030-01-01T00:00:00.000Z");
+    const validUntil = async () =>
+      (
+        (await sigil.database.dataSource.query(`SELECT scopes_valid_until FROM sessions WHERE id = $1`, [
+          sessionId,
+        ])) as { scopes_valid_until: Date | null }[]
+      )[0]!.scopes_valid_until;
+    await sigil.database.dataSource.query(`UPDATE sessions SET scopes_valid_until = $2 WHERE id = $1`, [
+      sessionId,
+      lapses,
+    ]);
+
     // A registry-only re-read carries no provenance: the login grant's, for the kept scopes.
     await narrow(["orders:read", "vip:enter"]);
+    expect(await validUntil()).toEqual(lapses);
     const carried = {
       "orders:read": { rule: "traders", sources: [at(registry, block)] },
       "vip:enter": { rule: "vip", sources: [at(registry, block), at(pass, block)] },
@@ -213,6 +226,8 @@ describe("grant rows record each scope's rule and sources (issue 19)", () => {
       sources: [at(registry, { blockNumber: "1", blockHash: `0x${"cd".repeat(32)}` })],
     };
     await narrow(["orders:read"], { "orders:read": own, "orders:write": own });
+    // A policy read without a lapsing answer: the session's scopes no longer lapse by themselves.
+    expect(await validUntil()).toBeNull();
     expect((await grantRows(sessionId))[2]).toEqual({
       method: "chain_sync",
       scopes_granted: ["orders:read"],

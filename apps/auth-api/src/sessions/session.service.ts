@@ -357,11 +357,13 @@ export class SessionService {
   async narrowWithin(manager: EntityManager, p: NarrowWithinParameters): Promise<void> {
     const { session, now } = p;
     const scopeSources = await this.narrowedScopeSources(manager, p);
-    await manager.query(`UPDATE sessions SET scopes = $2, scopes_valid_until = $3 WHERE id = $1`, [
-      session.id,
-      p.scopes,
-      p.access.validUntil ?? null,
-    ]);
+    // Only a policy read (it carries provenance) knows when its answers lapse; else the last one stands.
+    await manager.query(
+      `UPDATE sessions SET scopes = $2,
+              scopes_valid_until = CASE WHEN $4::boolean THEN $3::timestamptz ELSE scopes_valid_until END
+        WHERE id = $1`,
+      [session.id, p.scopes, p.access.validUntil ?? null, p.access.provenance !== undefined],
+    );
     await manager.query(
       `UPDATE grants SET revoked_at = $2, revoked_reason = $3, revoked_block_number = $4
         WHERE session_id = $1 AND revoked_at IS NULL`,
