@@ -109,6 +109,17 @@ describeInBrowser("demo page in Chromium against dev mode (npm start)", () => {
     const scopes = await page.$$eval("#scopes .tag", (tags) => tags.map((tag) => tag.textContent));
     expect(scopes.sort()).toEqual(["orders:read", "orders:write", "positions:read"]);
     expect(await page.textContent("#block")).toMatch(/^chain 31337, block \d+ \(0x[0-9a-f]{64}\)$/);
+    // P7: each scope names its rule and source, read on the same block as the roles.
+    const block = /block (\d+)/.exec((await page.textContent("#block"))!)![1];
+    const sources = await page.$$eval("#scope-sources [data-scope]", (rows) =>
+      rows.map((row) => [row.getAttribute("data-scope"), row.textContent]),
+    );
+    expect(sources.map(([scope]) => scope).sort()).toEqual(["orders:read", "orders:write", "positions:read"]);
+    for (const [scope, line] of sources) {
+      expect(line).toBe(
+        `${scope} rule registry-31337: registry-31337 (sigil-registry) chain 31337, block ${block}`,
+      );
+    }
     expect(await page.$$("#sessions tr")).toHaveLength(1);
     expect(await page.textContent("#grants")).toContain("siwe");
     await screenshot("signed-in-trader-roles-and-scopes");

@@ -72,6 +72,7 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "revoked_at timestamp with time zone",
       "revoked_reason text",
       "revoked_block_number bigint",
+      "scope_sources jsonb",
     ],
     nonces: [
       "nonce text NOT NULL",
@@ -117,6 +118,7 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "delegation_id uuid",
       "api_key_id text",
       "key_thumbprint text",
+      "scopes_valid_until timestamp with time zone",
     ],
     delegations: [
       "id uuid NOT NULL",

@@ -4,7 +4,7 @@ export { createSigilClient } from "./browser/create-sigil-client.js";
 export type { SigilClient, SigilClientOptions, SignInParameters } from "./browser/create-sigil-client.js";
 export { ClientErrorCodes, isSigilClientError, SigilClientError } from "./errors/sigil-client-error.js";
 export type { ClientErrorCode, SigilClientErrorInit } from "./errors/sigil-client-error.js";
-export type { Challenge, Grant, Me, SessionSummary } from "./http/api-types.js";
+export type { Challenge, Grant, Me, ScopeSource, ScopeSources, SessionSummary } from "./http/api-types.js";
 export { memoryStorage, webStorage } from "./tokens/token-storage.js";
 export type { StoredTokens, TokenStorage, WebStorageLike } from "./tokens/token-storage.js";
 export type { TokenResponse } from "@sigil/core";

@@ -7,6 +7,7 @@ export * from "./roles/role.js";
 export * from "./access/access-snapshot.js";
 export * from "./policy/scopes-for-roles.js";
 export * from "./policy/grant-scopes.js";
+export * from "./policy/granted-provenance.js";
 export * from "./ports/chain-cursor-store.js";
 export * from "./chain-sync/role-event.js";
 export * from "./ports/role-event-store.js";

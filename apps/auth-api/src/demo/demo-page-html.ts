@@ -39,6 +39,7 @@ export const DEMO_PAGE_HTML = `<!doctype html>
     <tr><th>roles</th><td id="roles"></td></tr>
     <tr><th>granted scopes</th><td id="scopes"></td></tr>
     <tr><th>roles read at</th><td id="block" class="mono"></td></tr>
+    <tr><th>scope sources</th><td id="scope-sources"></td></tr>
   </table>
 </section>
 <section id="venue" hidden>

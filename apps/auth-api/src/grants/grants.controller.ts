@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from "@nestjs/common";
-import { ApiBearerAuth, ApiQuery, ApiTags } from "@nestjs/swagger";
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from "@nestjs/swagger";
 import { InsufficientScopeError, InvalidRequestError, Scopes } from "@sigil/core";
 import { GrantEntity } from "@sigil/persistence";
 import { DataSource, LessThan } from "typeorm";
@@ -7,6 +7,7 @@ import { CurrentPrincipal, type Principal } from "../platform/http/principal.js"
 import { AuthenticatedFor } from "../platform/http/route-policy.js";
 import type { HttpRequest } from "../platform/http/http-types.js";
 import type { AccessTokenClaims } from "@sigil/sessions";
+import { SCOPE_SOURCES_SCHEMA } from "./scope-sources.schema.js";
 
 /** Another subject's grants need `sigil:admin`, checked by the access guard like any route scope (J9). */
 function scopesForSubject(request: HttpRequest, claims: AccessTokenClaims): readonly string[] {
@@ -30,6 +31,18 @@ export class GrantsController {
   })
   @ApiQuery({ name: "before", required: false, description: "ISO time: page to grants issued before it" })
   @ApiQuery({ name: "limit", required: false, description: "1..200, default 50" })
+  @ApiOkResponse({
+    description: "Grants, newest first; each with its scopes' rule and sources (`scopeSources`)",
+    schema: {
+      type: "object",
+      properties: {
+        grants: {
+          type: "array",
+          items: { type: "object", properties: { scopeSources: SCOPE_SOURCES_SCHEMA } },
+        },
+      },
+    },
+  })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query("subject") subject?: string,
@@ -65,6 +78,7 @@ export class GrantsController {
         scopesGranted: row.scopesGranted,
         roles: row.roles,
         block: { chainId: row.chainId, number: row.blockNumber.toString(), hash: row.blockHash },
+        scopeSources: row.scopeSources,
         clientAddress: row.clientAddress,
         userAgent: row.userAgent,
         issuedAt: row.issuedAt.toISOString(),

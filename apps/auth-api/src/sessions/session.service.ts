@@ -1,5 +1,5 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, InvalidGrantError } from "@sigil/core";
+import { type AccessSnapshot, grantedProvenance, InvalidGrantError, type ScopeProvenance } from "@sigil/core";
 import {
   afterCommit,
   createStatementBatcher,
@@ -356,7 +356,14 @@ export class SessionService {
    */
   async narrowWithin(manager: EntityManager, p: NarrowWithinParameters): Promise<void> {
     const { session, now } = p;
-    await manager.query(`UPDATE sessions SET scopes = $2 WHERE id = $1`, [session.id, p.scopes]);
+    const scopeSources = await this.narrowedScopeSources(manager, p);
+    // Only a policy read (it carries provenance) knows when its answers lapse; else the last one stands.
+    await manager.query(
+      `UPDATE sessions SET scopes = $2,
+              scopes_valid_until = CASE WHEN $4::boolean THEN $3::timestamptz ELSE scopes_valid_until END
+        WHERE id = $1`,
+      [session.id, p.scopes, p.access.validUntil ?? null, p.access.provenance !== undefined],
+    );
     await manager.query(
       `UPDATE grants SET revoked_at = $2, revoked_reason = $3, revoked_block_number = $4
         WHERE session_id = $1 AND revoked_at IS NULL`,
@@ -373,6 +380,7 @@ export class SessionService {
       now,
       // Tokens issued so far expire within one access-token lifetime; the session's refresh decides after.
       expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
+      scopeSources,
     });
     await manager.getRepository(RevocationEntity).insert({
       sessionId: session.id,
@@ -391,6 +399,23 @@ export class SessionService {
       occurredAt: now,
       data: { sessionId: session.id, reason: p.reason, scopes: p.scopes, block: blockOf(p.access) },
     });
+  }
+
+  /**
+   * What a narrowing's grant records per kept scope: the snapshot's provenance when the read carried
+   * one; else (a registry-only re-read) the superseded grant's, restricted to the kept scopes.
+   */
+  private async narrowedScopeSources(
+    manager: EntityManager,
+    p: NarrowWithinParameters,
+  ): Promise<Record<string, ScopeProvenance> | null> {
+    if (p.access.provenance) return grantedProvenance({ provenance: p.access.provenance, granted: p.scopes });
+    const [latest]: { scope_sources: Record<string, ScopeProvenance> | null }[] = await manager.query(
+      `SELECT scope_sources FROM grants WHERE session_id = $1 AND revoked_at IS NULL
+        ORDER BY issued_at DESC LIMIT 1`,
+      [p.session.id],
+    );
+    return grantedProvenance({ provenance: latest?.scope_sources, granted: p.scopes });
   }
 
   /** An access token for `sessionId`, signed with the current key (also for sign-in and bots). */

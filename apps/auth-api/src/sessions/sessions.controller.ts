@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Req } from "@nestjs/common";
-import { ApiBearerAuth, ApiTags } from "@nestjs/swagger";
-import { NotFoundError } from "@sigil/core";
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from "@nestjs/swagger";
+import { grantedProvenance, NotFoundError } from "@sigil/core";
 import { GrantEntity, SessionEntity } from "@sigil/persistence";
 import type { HttpRequest } from "../platform/http/http-types.js";
 import { DataSource, IsNull, MoreThan } from "typeorm";
@@ -8,6 +8,7 @@ import { CurrentPrincipal, type Principal } from "../platform/http/principal.js"
 import { Authenticated } from "../platform/http/route-policy.js";
 import { AllowDelegated } from "../platform/http/allow-delegated.js";
 import { SessionService } from "./session.service.js";
+import { SCOPE_SOURCES_SCHEMA } from "../grants/scope-sources.schema.js";
 
 /** The caller's own identity and sessions. */
 @ApiTags("sessions")
@@ -21,9 +22,15 @@ export class SessionsController {
 
   /**
    * Who the token speaks for, its live scopes (as introspection gives them: 503 role_sync_stale
-   * while the chain's roles are unconfirmed), and the on-chain roles and block they were granted from.
+   * while the chain's roles are unconfirmed), and the on-chain roles and block they were granted from,
+   * with each scope's rule and sources.
    */
   @Get("me")
+  @ApiOkResponse({
+    description:
+      "The caller, its live scopes, and the roles, block and per-scope sources they were granted from",
+    schema: { type: "object", properties: { scopeSources: SCOPE_SOURCES_SCHEMA } },
+  })
   @Authenticated()
   @AllowDelegated()
   async me(@CurrentPrincipal() principal: Principal) {
@@ -42,6 +49,8 @@ export class SessionsController {
       rolesCheckedAt: grant
         ? { chainId: grant.chainId, blockNumber: grant.blockNumber.toString(), blockHash: grant.blockHash }
         : null,
+      // The current grant's rule and sources (chain, block) per scope, for the live scopes only (P7).
+      scopeSources: grantedProvenance({ provenance: grant?.scopeSources, granted: scope }),
     };
   }
 

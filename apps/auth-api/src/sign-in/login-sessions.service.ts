@@ -1,5 +1,11 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, NonceUsedError, type TokenResponse, type WalletKind } from "@sigil/core";
+import {
+  type AccessSnapshot,
+  grantedProvenance,
+  NonceUsedError,
+  type TokenResponse,
+  type WalletKind,
+} from "@sigil/core";
 import {
   type StatementBatcher,
   blockOf,
@@ -83,6 +89,8 @@ export class LoginSessions {
       blockNumber: p.access.block.number,
       blockHash: p.access.block.hash,
       grantExpiresAt: new Date(access.claims.exp * 1000),
+      scopeSources: grantedProvenance({ provenance: p.access.provenance, granted: p.grantedScopes }),
+      scopesValidUntil: p.access.validUntil ?? null,
       requestId: p.context.requestId,
       auditData: { sessionId, walletKind: p.walletKind, scopes: p.grantedScopes, block: blockOf(p.access) },
     });

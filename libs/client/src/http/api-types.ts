@@ -5,6 +5,20 @@ export interface Challenge {
   expiresAt: string;
 }
 
+/** One source behind a granted scope: the policy's source id, its contract and the block read. */
+export interface ScopeSource {
+  source: string;
+  kind: string;
+  chainId: number;
+  address: string;
+  /** Decimal. */
+  blockNumber: string;
+  blockHash: string;
+}
+
+/** Per granted scope: the policy rule that grants it and the sources it held on. */
+export type ScopeSources = Record<string, { rule: string; sources: ScopeSource[] }>;
+
 /** `GET /v1/me`: who the token speaks for, and the block its roles were read at. */
 export interface Me {
   sub: string;
@@ -14,6 +28,8 @@ export interface Me {
   roles: string[];
   sessionId: string;
   rolesCheckedAt: { chainId: number; blockNumber: string; blockHash: string } | null;
+  /** Each live scope's rule and sources; null for a grant recorded before sources were. */
+  scopeSources: ScopeSources | null;
 }
 
 /** One of the caller's live sessions (`GET /v1/sessions`). */
@@ -42,6 +58,8 @@ export interface Grant {
   scopesGranted: string[];
   roles: unknown[];
   block: { chainId: number; number: string; hash: string };
+  /** Each granted scope's rule and sources; null for a grant recorded before sources were. */
+  scopeSources: ScopeSources | null;
   clientAddress: string | null;
   userAgent: string | null;
   issuedAt: string;

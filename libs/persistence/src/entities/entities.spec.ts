@@ -55,6 +55,7 @@ function grant(sessionId: string | null, overrides: Partial<GrantEntity> = {}): 
     blockHash: `0x${"cd".repeat(32)}`,
     issuedAt: at("10:00:00"),
     expiresAt: at("10:15:00"),
+    scopeSources: null,
     ...overrides,
   });
 }
@@ -124,11 +125,20 @@ describe("entities on a migrated database", () => {
     });
   });
 
-  it("round-trips a grant: roles as JSON, block numbers as bigint", async () => {
+  it("round-trips a grant: roles and scope sources as JSON, block numbers as bigint", async () => {
+    const source = {
+      source: "pass",
+      kind: "erc721",
+      chainId: 31337,
+      address,
+      blockNumber: "42",
+      blockHash: `0x${"cd".repeat(32)}`,
+    } as const;
     const g = grant(null, {
       method: "delegation",
       actor: "eip155:31337:0xBot",
       revokedBlockNumber: 2n ** 60n,
+      scopeSources: { "positions:read": { rule: "pass-holders", sources: [source] } },
     });
     await database.dataSource.getRepository(GrantEntity).insert(g);
     const loaded = await database.dataSource.getRepository(GrantEntity).findOneByOrFail({ id: g.id });

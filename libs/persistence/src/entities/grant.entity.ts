@@ -1,4 +1,4 @@
-import type { Role } from "@sigil/core";
+import type { Role, ScopeProvenance } from "@sigil/core";
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import { bigintTransformer } from "../transformers/bigint.transformer.js";
 import { SessionEntity } from "./session.entity.js";
@@ -75,4 +75,8 @@ export class GrantEntity {
   /** Block of the on-chain event that revoked the grant, when the chain did. */
   @Column({ name: "revoked_block_number", type: "bigint", nullable: true, transformer: bigintTransformer })
   revokedBlockNumber!: bigint | null;
+
+  /** Per granted scope, the policy rule and the sources (chain, block) it held on; null before P7. */
+  @Column({ name: "scope_sources", type: "jsonb", nullable: true })
+  scopeSources!: Record<string, ScopeProvenance> | null;
 }

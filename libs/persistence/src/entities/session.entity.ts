@@ -82,4 +82,8 @@ export class SessionEntity {
   /** DPoP-bound sessions: the `cnf.jkt` every token of the session carries. */
   @Column({ name: "key_thumbprint", type: "text", nullable: true })
   keyThumbprint!: string | null;
+
+  /** When the scopes lapse without any event (an attestation's expiry), as last read; null: never. */
+  @Column({ name: "scopes_valid_until", type: "timestamptz", nullable: true })
+  scopesValidUntil!: Date | null;
 }

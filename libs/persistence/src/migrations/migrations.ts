@@ -6,6 +6,7 @@ import { KeyRotation1764600000000 } from "./1764600000000-key-rotation.js";
 import { Bots1764700000000 } from "./1764700000000-bots.js";
 import { CredentialBinding1764817000000 } from "./1764817000000-credential-binding.js";
 import { PolicyEvents1764950000000 } from "./1764950000000-policy-events.js";
+import { GrantScopeSources1764960000000 } from "./1764960000000-grant-scope-sources.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const PERSISTENCE_MIGRATIONS = [
   Bots1764700000000,
   CredentialBinding1764817000000,
   PolicyEvents1764950000000,
+  GrantScopeSources1764960000000,
 ] as const;

@@ -16,3 +16,8 @@ export interface RequestContext {
   clientAddress: string | null;
   userAgent: string | null;
 }
+
+/** A jsonb parameter: the value as JSON, or SQL NULL (not the JSON `null`) when there is none. */
+export function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}

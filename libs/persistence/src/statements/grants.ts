@@ -1,4 +1,4 @@
-import type { AccessSnapshot } from "@sigil/core";
+import { type AccessSnapshot, grantedProvenance, type ScopeProvenance } from "@sigil/core";
 import type { EntityManager } from "typeorm";
 import { GrantEntity, type GrantMethod } from "../entities/grant.entity.js";
 import { grantRoles, type RequestContext } from "./grant-record.js";
@@ -17,6 +17,8 @@ export async function insertGrant(
     context: RequestContext;
     now: Date;
     expiresAt: Date;
+    /** Overrides the snapshot's provenance (restricted to the granted scopes) when given. */
+    scopeSources?: Record<string, ScopeProvenance> | null;
   },
 ): Promise<void> {
   await manager.getRepository(GrantEntity).insert({
@@ -34,5 +36,9 @@ export async function insertGrant(
     userAgent: p.context.userAgent,
     issuedAt: p.now,
     expiresAt: p.expiresAt,
+    scopeSources:
+      p.scopeSources !== undefined
+        ? p.scopeSources
+        : grantedProvenance({ provenance: p.access.provenance, granted: p.grantedScopes }),
   });
 }

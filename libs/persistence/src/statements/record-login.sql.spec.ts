@@ -55,6 +55,22 @@ describe("recording logins (RECORD_LOGIN, RECORD_LOGINS)", () => {
       blockNumber: 12n,
       blockHash: `0x${"ab".repeat(32)}`,
       grantExpiresAt: new Date(NOW.getTime() + 900_000),
+      scopeSources: {
+        "positions:read": {
+          rule: "traders",
+          sources: [
+            {
+              source: "registry",
+              kind: "sigil-registry",
+              chainId: 31337,
+              address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+              blockNumber: "12",
+              blockHash: `0x${"ab".repeat(32)}`,
+            },
+          ],
+        },
+      },
+      scopesValidUntil: new Date(NOW.getTime() + 3_600_000),
       requestId: `req-${sessionId}`,
       auditData: { sessionId, walletKind: "eoa", scopes: ["positions:read"] },
       ...overrides,
@@ -65,7 +81,8 @@ describe("recording logins (RECORD_LOGIN, RECORD_LOGINS)", () => {
   async function writtenFor(sessionId: string) {
     const [session] = await query<Record<string, unknown>>(
       `SELECT subject, address, chain_id, wallet_kind, scopes, requested_scopes, created_at, last_used_at,
-              idle_expires_at, absolute_expires_at, client_address, user_agent, login_message, login_signature
+              idle_expires_at, absolute_expires_at, client_address, user_agent, login_message, login_signature,
+              scopes_valid_until
          FROM sessions WHERE id = $1`,
       [sessionId],
     );
@@ -75,7 +92,7 @@ describe("recording logins (RECORD_LOGIN, RECORD_LOGINS)", () => {
     );
     const grants = await query(
       `SELECT subject, method, scopes_requested, scopes_granted, roles, chain_id, block_number, block_hash,
-              client_address, user_agent, issued_at, expires_at FROM grants WHERE session_id = $1`,
+              client_address, user_agent, issued_at, expires_at, scope_sources FROM grants WHERE session_id = $1`,
       [sessionId],
     );
     const audit = await query(
@@ -94,10 +111,16 @@ describe("recording logins (RECORD_LOGIN, RECORD_LOGINS)", () => {
     const alone = login(await issueNonce({ address: ALICE }));
     const inBatch = login(await issueNonce({ address: ALICE }));
     expect(await recordLogin(database.dataSource, alone)).toBe(true);
-    expect(await recordLogins(database.dataSource, [inBatch, login(await issueNonce())])).toEqual([
-      true,
-      true,
-    ]);
+    const without = login(await issueNonce(), { scopeSources: null, scopesValidUntil: null });
+    expect(await recordLogins(database.dataSource, [inBatch, without])).toEqual([true, true]);
+    // A login without provenance leaves SQL NULLs (not JSON null) in the batch form too.
+    expect(
+      await query(
+        `SELECT g.scope_sources IS NULL AS sources, s.scopes_valid_until IS NULL AS valid_until
+           FROM grants g JOIN sessions s ON s.id = g.session_id WHERE s.id = $1`,
+        [without.sessionId],
+      ),
+    ).toEqual([{ sources: true, valid_until: true }]);
 
     const [writtenAlone, writtenInBatch] = [
       await writtenFor(alone.sessionId),
@@ -107,9 +130,15 @@ describe("recording logins (RECORD_LOGIN, RECORD_LOGINS)", () => {
       address: ALICE,
       wallet_kind: "eoa",
       scopes: ["positions:read"],
+      scopes_valid_until: alone.scopesValidUntil,
     });
     expect(writtenAlone.grants).toEqual([
-      expect.objectContaining({ method: "siwe", block_number: "12", roles: alone.roles }),
+      expect.objectContaining({
+        method: "siwe",
+        block_number: "12",
+        roles: alone.roles,
+        scope_sources: alone.scopeSources,
+      }),
     ]);
     expect(writtenInBatch.session).toEqual(writtenAlone.session);
     expect(writtenInBatch.grants).toEqual(writtenAlone.grants);

@@ -1,5 +1,6 @@
-import type { WalletKind } from "@sigil/core";
+import type { ScopeProvenance, WalletKind } from "@sigil/core";
 import { runPrepared } from "../queries/prepared-statement.js";
+import { jsonOrNull } from "./grant-record.js";
 import { createStatementBatcher, type StatementBatcher } from "../queries/statement-batcher.js";
 import type { DataSource } from "typeorm";
 
@@ -27,6 +28,10 @@ export interface LoginRecord {
   blockHash: string;
   /** The access token's expiry, which the grant records. */
   grantExpiresAt: Date;
+  /** Per granted scope, its rule and sources (P7); null when the read recorded none. */
+  scopeSources: Record<string, ScopeProvenance> | null;
+  /** When the snapshot's answers lapse by themselves (an attestation's expiry); null: never. */
+  scopesValidUntil: Date | null;
   requestId: string;
   auditData: Record<string, unknown>;
 }
@@ -44,7 +49,7 @@ export interface LoginRecord {
  * writing the same rows.
  */
 export const RECORD_LOGIN = {
-  name: "sigil_record_login_v1",
+  name: "sigil_record_login_v2",
   text: `
 WITH consumed AS (
   UPDATE nonces SET consumed_at = $2
@@ -54,16 +59,16 @@ WITH consumed AS (
 ), session AS (
   INSERT INTO sessions (id, subject, address, chain_id, wallet_kind, scopes, requested_scopes, created_at,
                         last_used_at, idle_expires_at, absolute_expires_at, client_address, user_agent,
-                        login_message, login_signature)
-  SELECT $3, $4, $5, $6, $7, $8, $9, $2, $2, $10, $11, $12, $13, $14, $15 FROM consumed
+                        login_message, login_signature, scopes_valid_until)
+  SELECT $3, $4, $5, $6, $7, $8, $9, $2, $2, $10, $11, $12, $13, $14, $15, $24 FROM consumed
   RETURNING id
 ), refresh AS (
   INSERT INTO refresh_tokens (session_id, token_hash, created_at, expires_at)
   SELECT id, $16, $2, $10 FROM session
 ), granted AS (
   INSERT INTO grants (session_id, subject, method, scopes_requested, scopes_granted, roles, chain_id,
-                      block_number, block_hash, client_address, user_agent, issued_at, expires_at)
-  SELECT id, $4, 'siwe', $9, $8, $17::jsonb, $6, $18, $19, $12, $13, $2, $20 FROM session
+                      block_number, block_hash, client_address, user_agent, issued_at, expires_at, scope_sources)
+  SELECT id, $4, 'siwe', $9, $8, $17::jsonb, $6, $18, $19, $12, $13, $2, $20, $23::jsonb FROM session
 ), audited AS (
   INSERT INTO audit_events (occurred_at, type, outcome, subject, chain_id, request_id, data)
   SELECT $2, 'login', 'success', $4, $6, $21, $22::jsonb FROM session
@@ -78,7 +83,7 @@ SELECT count(*)::int AS created FROM session`,
  * a row once and returns the one input row it used. Returns the ids of the sessions created.
  */
 export const RECORD_LOGINS = {
-  name: "sigil_record_logins_v1",
+  name: "sigil_record_logins_v2",
   text: `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
@@ -86,7 +91,8 @@ WITH input AS (
     wallet_kind text, scopes text[], requested_scopes text[], idle_expires_at timestamptz,
     absolute_expires_at timestamptz, client_address text, user_agent text, login_message text,
     login_signature text, refresh_hash bytea, roles jsonb, block_number bigint, block_hash text,
-    grant_expires_at timestamptz, request_id text, audit_data jsonb)
+    grant_expires_at timestamptz, request_id text, audit_data jsonb, scope_sources jsonb,
+    scopes_valid_until timestamptz)
 ), consumed AS (
   UPDATE nonces n SET consumed_at = i.now
     FROM input i
@@ -96,10 +102,10 @@ WITH input AS (
 ), session AS (
   INSERT INTO sessions (id, subject, address, chain_id, wallet_kind, scopes, requested_scopes, created_at,
                         last_used_at, idle_expires_at, absolute_expires_at, client_address, user_agent,
-                        login_message, login_signature)
+                        login_message, login_signature, scopes_valid_until)
   SELECT i.session_id, i.subject, i.address, i.chain_id, i.wallet_kind, i.scopes, i.requested_scopes, i.now,
          i.now, i.idle_expires_at, i.absolute_expires_at, i.client_address, i.user_agent, i.login_message,
-         i.login_signature
+         i.login_signature, i.scopes_valid_until
     FROM input i JOIN consumed c ON c.session_id = i.session_id
   RETURNING id
 ), created AS (
@@ -109,9 +115,9 @@ WITH input AS (
   SELECT session_id, refresh_hash, now, idle_expires_at FROM created
 ), granted AS (
   INSERT INTO grants (session_id, subject, method, scopes_requested, scopes_granted, roles, chain_id,
-                      block_number, block_hash, client_address, user_agent, issued_at, expires_at)
+                      block_number, block_hash, client_address, user_agent, issued_at, expires_at, scope_sources)
   SELECT session_id, subject, 'siwe', requested_scopes, scopes, roles, chain_id, block_number, block_hash,
-         client_address, user_agent, now, grant_expires_at FROM created
+         client_address, user_agent, now, grant_expires_at, scope_sources FROM created
 ), audited AS (
   INSERT INTO audit_events (occurred_at, type, outcome, subject, chain_id, request_id, data)
   SELECT now, 'login', 'success', subject, chain_id, request_id, audit_data FROM created
@@ -178,6 +184,8 @@ function recordLoginValues(r: LoginRecord): unknown[] {
     r.grantExpiresAt,
     r.requestId,
     JSON.stringify(r.auditData),
+    jsonOrNull(r.scopeSources),
+    r.scopesValidUntil,
   ];
 }
 
@@ -205,5 +213,7 @@ function recordLoginsRow(r: LoginRecord): Record<string, unknown> {
     grant_expires_at: r.grantExpiresAt.toISOString(),
     request_id: r.requestId,
     audit_data: r.auditData,
+    scope_sources: r.scopeSources,
+    scopes_valid_until: r.scopesValidUntil?.toISOString() ?? null,
   };
 }

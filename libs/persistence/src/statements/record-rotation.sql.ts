@@ -1,6 +1,6 @@
-import type { AccessSnapshot } from "@sigil/core";
+import { type AccessSnapshot, grantedProvenance } from "@sigil/core";
 import type { EntityManager } from "typeorm";
-import { blockOf, grantRoles, type RequestContext } from "./grant-record.js";
+import { blockOf, grantRoles, jsonOrNull, type RequestContext } from "./grant-record.js";
 
 /** Everything a rotation writes once its token and session are locked and checked. */
 export interface RotationRecord {
@@ -24,8 +24,8 @@ export interface RotationRecord {
 /**
  * A rotation's five writes as ONE statement (one round trip instead of five inside the caller's
  * transaction): the successor token (with the client it is answered to, which a grace replay must
- * match), the spent token's use (a grace replay keeps the first use),
- * the session's scopes and idle expiry, the `refresh` grant and the `token_refreshed` audit event.
+ * match), the spent token's use (a grace replay keeps the first use), the session's scopes, idle
+ * expiry and when its scopes lapse, the `refresh` grant and the `token_refreshed` audit event.
  */
 export const RECORD_ROTATION = `
 WITH next AS (
@@ -35,11 +35,11 @@ WITH next AS (
 ), spent AS (
   UPDATE refresh_tokens SET used_at = COALESCE(used_at, $5), replaced_by_id = $1 WHERE id = $4
 ), session AS (
-  UPDATE sessions SET scopes = $7, last_used_at = $5, idle_expires_at = $6 WHERE id = $2
+  UPDATE sessions SET scopes = $7, last_used_at = $5, idle_expires_at = $6, scopes_valid_until = $21 WHERE id = $2
 ), granted AS (
   INSERT INTO grants (session_id, subject, method, scopes_requested, scopes_granted, roles, chain_id,
-                      block_number, block_hash, client_address, user_agent, issued_at, expires_at)
-  VALUES ($2, $8, 'refresh', $9, $7, $10::jsonb, $11, $12, $13, $14, $15, $5, $16)
+                      block_number, block_hash, client_address, user_agent, issued_at, expires_at, scope_sources)
+  VALUES ($2, $8, 'refresh', $9, $7, $10::jsonb, $11, $12, $13, $14, $15, $5, $16, $20::jsonb)
 )
 INSERT INTO audit_events (occurred_at, type, outcome, subject, chain_id, request_id, data)
 VALUES ($5, 'token_refreshed', 'success', $8, $17, $18, $19::jsonb)`;
@@ -67,5 +67,7 @@ export async function recordRotation(manager: EntityManager, r: RotationRecord):
     r.chainId,
     r.context.requestId,
     JSON.stringify({ sessionId: r.sessionId, scopes: r.grantedScopes, block: blockOf(r.access) }),
+    jsonOrNull(grantedProvenance({ provenance: r.access.provenance, granted: r.grantedScopes })),
+    r.access.validUntil ?? null,
   ]);
 }

@@ -107,6 +107,7 @@ export class BotSessions {
         delegationId: p.delegationId ?? null,
         apiKeyId: p.apiKeyId ?? null,
         keyThumbprint: p.keyThumbprint ?? null,
+        scopesValidUntil: p.access.validUntil ?? null,
       });
       await insertGrant(manager, {
         method: p.method,

@@ -3,6 +3,7 @@ import {
   createSigilClient,
   type Eip1193Provider,
   type Grant,
+  type ScopeSources,
   type SessionSummary,
   type SigilClient,
 } from "@sigil/client";
@@ -69,6 +70,7 @@ async function main() {
         ? `chain ${me.rolesCheckedAt.chainId}, block ${me.rolesCheckedAt.blockNumber} (${me.rolesCheckedAt.blockHash})`
         : "—",
     );
+    renderScopeSources(me.scopeSources);
     renderSessions(sessions);
     renderGrants(grants);
     for (const id of ["identity", "venue", "sessions-panel", "grants-panel"]) $(id).hidden = false;
@@ -76,6 +78,21 @@ async function main() {
     text("status", `Signed in as ${me.address}.`);
   };
 
+  // Each scope: the policy rule that grants it and the sources, with the chain and block each was read at.
+  const renderScopeSources = (scopeSources: ScopeSources | null) => {
+    $("scope-sources").innerHTML =
+      Object.entries(scopeSources ?? {})
+        .map(
+          ([scope, { rule, sources }]) =>
+            `<div data-scope="${escape(scope)}"><span class="tag">${escape(scope)}</span> rule <b>${escape(rule)}</b>: ${sources
+              .map(
+                (s) =>
+                  `<span class="mono" title="${escape(s.address)} ${escape(s.blockHash)}">${escape(s.source)} (${escape(s.kind)}) chain ${s.chainId}, block ${escape(s.blockNumber)}</span>`,
+              )
+              .join(", ")}</div>`,
+        )
+        .join("") || "—";
+  };
   const renderSessions = (sessions: SessionSummary[]) => {
     $("sessions").innerHTML = sessions
       .map(
