@@ -150,9 +150,8 @@ describe("npm start (sigil dev)", () => {
       execFileSync(
         process.execPath,
         [cli, ...args, "--rpc", `http://127.0.0.1:${env.SIGIL_DEV_CHAIN_PORT}`],
-        {
-          env: { ...process.env, ...env },
-        },
+        // stderr piped: a failing command's message lands in the thrown error, not the test log.
+        { env: { ...process.env, ...env }, stdio: "pipe" },
       ).toString();
 
     expect(JSON.parse(sigil("dev", "revoke-kyc", "1"))).toMatchObject({
