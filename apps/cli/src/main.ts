@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
 import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
+import { DEV_FACT_COMMANDS, DEV_FACT_USAGE, devFact, type DevFactCommand } from "./commands/dev-facts.js";
 import { kek, keys } from "./commands/keys.js";
 import { policyCheck, policyExplain } from "./commands/policy.js";
 import { reconcile } from "./commands/reconcile.js";
@@ -12,6 +13,7 @@ import { changeRoleCommand, roles } from "./commands/roles.js";
 const USAGE = `sigil — Sigil's command line
 
   sigil dev                      local chain + contracts + embedded Postgres + auth-api (npm start)
+${DEV_FACT_USAGE}
   sigil roles <address> [--chain-id N] [--rpc URL] [--registry 0x…]
                                  roles and scopes of an address, read on-chain at a stated block
   sigil roles grant|revoke <ROLE> <address> [--rpc URL] [--registry 0x…]
@@ -53,7 +55,11 @@ async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case "dev":
-      return dev();
+      if (rest[0] === undefined) return dev();
+      if ((DEV_FACT_COMMANDS as readonly string[]).includes(rest[0])) {
+        return devFact({ command: rest[0] as DevFactCommand, args: rest.slice(1), rpcUrl: values.rpc });
+      }
+      throw new Error(`unknown dev command "${rest[0]}"\n\n${USAGE}`);
     case "roles":
       if (rest[0] === "grant" || rest[0] === "revoke") {
         if (rest[1] === undefined || rest[2] === undefined) {
