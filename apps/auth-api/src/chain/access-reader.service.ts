@@ -70,7 +70,7 @@ export class AccessReaderService {
     blockOf?: (chain: ChainClient) => Promise<Omit<BlockRef, "chainId">>;
   }): Promise<AccessSnapshot> {
     const now = new Date();
-    const { evaluation, blocks } = await readPolicy({
+    const { evaluation, blocks, readings } = await readPolicy({
       policy: this.config.policy,
       account: p.address,
       signInChainId: p.chainId,
@@ -85,6 +85,9 @@ export class AccessReaderService {
       now,
       observe: (source, outcome) => this.metrics.policySourceReads.inc({ source: source.id, outcome }),
     });
+    const unavailable = Object.values(readings).flatMap((reading) =>
+      reading.unavailable ? [reading.source] : [],
+    );
     return {
       address: p.address,
       roles: evaluation.roles,
@@ -92,6 +95,7 @@ export class AccessReaderService {
       block: blocks.get(p.chainId)!,
       provenance: evaluation.provenance,
       ...(evaluation.validUntil ? { validUntil: evaluation.validUntil } : {}),
+      ...(unavailable.length > 0 ? { unavailable } : {}),
     };
   }
 

@@ -23,7 +23,7 @@ const RECHECK_WINDOW_MS = 30_000;
 const RECHECK_OVERLAP_MS = 2_000;
 
 /** Live sessions of one account signed in on one chain with one kind of wallet: read and enforced together. */
-interface SessionGroup {
+export interface SessionGroup {
   address: Hex;
   chainId: number;
   walletKind: WalletKind;
@@ -71,6 +71,11 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
 
   constructor(private readonly p: ChainSessionEffectsParameters) {
     this.now = p.now ?? (() => new Date());
+  }
+
+  /** Sign-in chains whose sessions this chain's sources speak for. */
+  get signInChains(): readonly number[] {
+    return this.p.signInChains;
   }
 
   async prepare(batch: RoleEventBatch): Promise<PreparedEffects> {
@@ -151,7 +156,8 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     await this.p.dataSource.transaction((manager) => this.enforce(manager, prepared));
   }
 
-  private async enforce(manager: EntityManager, prepared: PreparedEffects): Promise<void> {
+  /** Narrows (or, for accounts in `roleRevoked`, ends) each group's live sessions to what its read allows. */
+  async enforce(manager: EntityManager, prepared: PreparedEffects): Promise<void> {
     const now = this.now();
     const chainId = String(this.p.chain.chainId);
     for (const { group, access } of prepared.access.values()) {
@@ -195,15 +201,18 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
   }
 
   /** Each group's access with this chain pinned to `block`; reads go out together (one JSON-RPC batch per chain). */
-  private async readAll(
+  async readAll(
     groups: readonly SessionGroup[],
     block: BlockRef,
   ): Promise<Map<string, { group: SessionGroup; access: AccessSnapshot }>> {
     const read = await Promise.all(
       groups.map(async (group) => ({ group, access: await this.p.readAccess({ ...group, at: block }) })),
     );
-    return new Map(
-      read.map((entry) => [`${entry.group.address}|${entry.group.chainId}|${entry.group.walletKind}`, entry]),
-    );
+    return new Map(read.map((entry) => [sessionGroupKey(entry.group), entry]));
   }
+}
+
+/** The key of a group in {@link ChainSessionEffects.readAll}'s answer. */
+export function sessionGroupKey(group: SessionGroup): string {
+  return `${group.address}|${group.chainId}|${group.walletKind}`;
 }

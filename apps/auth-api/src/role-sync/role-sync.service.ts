@@ -21,9 +21,12 @@ import { AccessReaderService } from "../chain/access-reader.service.js";
 import { ChainSessionEffects, ROLE_SYNC_REQUEST_ID, type ReadGroupAccess } from "./chain-session-effects.js";
 import { AdvisoryLeaderLock, InProcessLeaderLock, type LeaderLock } from "./leader-lock.js";
 import { RoleSyncStatusService } from "./role-sync-status.service.js";
+import { reconcileSessions, type SessionReconciliationReport } from "./reconcile-sessions.js";
 
 /** Ranges applied per step before yielding (catch-up continues on the next, immediate, step). */
 const BATCHES_PER_STEP = 10;
+/** Divergent sessions listed in one `session_scope_divergence` audit event. */
+const MAX_AUDITED_DIVERGENCES = 100;
 
 /**
  * Follows every configured chain's registry and applies role changes to live sessions. Every
@@ -85,16 +88,17 @@ export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicatio
     return this.followers.get(chainId);
   }
 
-  /** Compares indexed roles with direct reads now; records the divergence as a metric and an audit event. */
-  async reconcile(chain: ChainClient): Promise<ReconciliationReport> {
+  /**
+   * Compares indexed roles, and live sessions' scopes (narrowing those that hold too much), with
+   * direct reads now; records each divergence as a metric and an audit event.
+   */
+  async reconcile(
+    chain: ChainClient,
+  ): Promise<ReconciliationReport & { sessions?: SessionReconciliationReport }> {
     const label = { chain_id: String(chain.chainId) };
     try {
       const report = await reconcileRoles({ dataSource: this.dataSource, chain });
       this.metrics.reconciliationDivergence.set(label, report.divergent.length);
-      this.metrics.reconciliationRuns.inc({
-        ...label,
-        outcome: report.divergent.length ? "divergent" : "ok",
-      });
       if (report.divergent.length > 0) {
         await this.audit.record(this.dataSource.manager, {
           type: "role_index_divergence",
@@ -105,11 +109,37 @@ export class RoleSyncService implements OnApplicationBootstrap, BeforeApplicatio
           data: { block: report.block, divergent: report.divergent },
         });
       }
-      return report;
+      const sessions = await this.followers.get(chain.chainId)?.reconcileSessions();
+      if (sessions) await this.recordSessionDivergence(sessions);
+      this.metrics.reconciliationRuns.inc({
+        ...label,
+        outcome: report.divergent.length || sessions?.divergent.length ? "divergent" : "ok",
+      });
+      return { ...report, ...(sessions ? { sessions } : {}) };
     } catch (error) {
       this.metrics.reconciliationRuns.inc({ ...label, outcome: "error" });
       throw error;
     }
+  }
+
+  private async recordSessionDivergence(report: SessionReconciliationReport): Promise<void> {
+    this.metrics.reconciliationSessionDivergence.set(
+      { chain_id: String(report.chainId) },
+      report.divergent.length,
+    );
+    if (report.divergent.length === 0) return;
+    await this.audit.record(this.dataSource.manager, {
+      type: "session_scope_divergence",
+      outcome: "failure",
+      chainId: report.chainId,
+      requestId: ROLE_SYNC_REQUEST_ID,
+      occurredAt: new Date(),
+      // Each narrowed session has its own session_narrowed event; this one stays bounded.
+      data: {
+        count: report.divergent.length,
+        divergent: report.divergent.slice(0, MAX_AUDITED_DIVERGENCES),
+      },
+    });
   }
 }
 
@@ -246,6 +276,16 @@ export class ChainFollower {
       this.failing = true;
       return false;
     }
+  }
+
+  /** Checks every live session this chain's sources speak for against a direct read now; narrows what diverges. */
+  reconcileSessions(pageSize?: number): Promise<SessionReconciliationReport> {
+    return reconcileSessions({
+      chain: this.chain,
+      dataSource: this.p.dataSource,
+      effects: this.effects,
+      ...(pageSize ? { pageSize } : {}),
+    });
   }
 
   private async ensureLeadership(): Promise<boolean> {

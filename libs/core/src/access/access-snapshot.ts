@@ -16,4 +16,6 @@ export interface AccessSnapshot {
   provenance?: Record<string, ScopeProvenance>;
   /** When an answer behind these scopes lapses by itself (an attestation's expiry). */
   validUntil?: Date;
+  /** Sources that did not answer (their chain or contract is down): their scopes are out for now, not lost. */
+  unavailable?: string[];
 }

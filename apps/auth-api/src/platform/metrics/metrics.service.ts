@@ -155,6 +155,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Live sessions found holding a scope a direct read did not allow at the last reconciliation (then narrowed). */
+  readonly reconciliationSessionDivergence = new Gauge<"chain_id">({
+    name: "sigil_reconciliation_session_divergence",
+    help: "Live sessions holding a scope a direct read did not allow at the last reconciliation (narrowed)",
+    labelNames: ["chain_id"],
+    registers: [this.registry],
+  });
+
   /** Reconciliation runs by outcome. */
   readonly reconciliationRuns = new Counter<"chain_id" | "outcome">({
     name: "sigil_reconciliation_runs_total",
