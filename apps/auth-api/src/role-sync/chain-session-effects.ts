@@ -114,7 +114,8 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
       if (event.kind === RoleEventKind.scopeRemoved) this.pending.push({ until, scope: event.scope });
     }
     for (const event of batch.policyEvents ?? []) {
-      for (const account of event.accounts) this.pending.push({ until, account, ends: event.ends });
+      // `ends` left undefined would read as a role revocation in recheckRecent: a lost NFT would end sessions.
+      for (const account of event.accounts) this.pending.push({ until, account, ends: event.ends ?? false });
       for (const scope of event.holdersOf ?? []) this.pending.push({ until, scope });
     }
   }
