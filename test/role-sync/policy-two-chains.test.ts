@@ -20,6 +20,7 @@ const CHAIN_B = 31338;
 const ADMIN = 0;
 const HOLDER = 5;
 const WALLET_OWNER = 6;
+const SECOND_HOLDER = 7;
 const address = (index: number): Address => devAccount(index).address;
 
 /**
@@ -76,7 +77,8 @@ describe("a policy across two chains", () => {
     );
     await waitFor(() => (followers().follower(CHAIN_A)?.steps ?? 0) > 0, { timeoutMs: 10_000 });
     await waitFor(() => (followers().follower(CHAIN_B)?.steps ?? 0) > 0, { timeoutMs: 10_000 });
-    await registryAdmin(sigil.chain, sigil.stack.registry).grantRole("VIEWER", address(HOLDER));
+    const admin = registryAdmin(sigil.chain, sigil.stack.registry);
+    for (const account of [HOLDER, SECOND_HOLDER]) await admin.grantRole("VIEWER", address(account));
   });
 
   afterAll(async () => {
@@ -110,6 +112,39 @@ describe("a policy across two chains", () => {
     (await sigil.database.dataSource.query(`SELECT wallet_kind FROM sessions WHERE id = $1`, [sessionId]))[0]
       .wallet_kind;
 
+  const transferAwayOnB = (from: number, passId: bigint) =>
+    mined(
+      chainB.publicClient,
+      chainB.wallet(from).writeContract({
+        address: ozB.pass,
+        abi: devPassAbi,
+        functionName: "transferFrom",
+        args: [address(from), address(ADMIN), passId],
+      }),
+    );
+  /** Waits until the session still answers /v1/me without orders:write; returns the ms it took. */
+  const narrowed = async (session: { access_token: string }) => {
+    const auth = `Bearer ${session.access_token}`;
+    const within = await waitFor(
+      async () => {
+        const me = await api().get("/v1/me").set("Authorization", auth);
+        return me.status === 200 && !me.body.scope.includes("orders:write");
+      },
+      { timeoutMs: 5_000, everyMs: 20 },
+    );
+    const me = await api().get("/v1/me").set("Authorization", auth).expect(200);
+    expect(me.body.scope).toEqual(["positions:read"]);
+    expect(me.body.chainId).toBe(CHAIN_A);
+    return within;
+  };
+  const reasonOf = async (session: { session_id: string }) =>
+    (
+      await sigil.database.dataSource.query(
+        `SELECT revoked_reason FROM grants WHERE session_id = $1 AND method = 'siwe'`,
+        [session.session_id],
+      )
+    )[0].revoked_reason;
+
   it("P3 a contract wallet on chain A holding on both chains gets no cross-chain scope by default, and gets it through a source with reach any-wallet", async () => {
     const { factory } = await deployFactories(sigil.chain);
     const wallet = await deployWallet(sigil.chain, factory, WALLET_OWNER, "p3-wallet");
@@ -131,6 +166,17 @@ describe("a policy across two chains", () => {
     ]);
     // The same wallet as an EOA would have both scopes: only the wallet kind keeps orders:write out.
     expect((await reader().read(CHAIN_A, wallet, "eoa")).scopes).toEqual(["orders:read", "orders:write"]);
+  });
+
+  it("P3 losing chain B's pass narrows, never ends, a chain-A session whichever chain's follower sees it first", async () => {
+    const passB = await mintPass(chainB, ozB.pass, address(SECOND_HOLDER));
+    await mintPass(sigil.chain, ozA.pass, address(SECOND_HOLDER));
+    const session = await login(devAccount(SECOND_HOLDER));
+    expect(session.scope).toBe("orders:read orders:write positions:read");
+    // Chain A's follower re-checks this fresh sign-in (its pass was just minted) with chain B at its latest block.
+    await transferAwayOnB(SECOND_HOLDER, passB);
+    expect(await narrowed(session)).toBeLessThan(1_000);
+    expect(await reasonOf(session)).toBe("scope_removed");
   });
 
   it("P3 an EOA signed in on chain A gets the all-of scope only when it holds on both chains; losing chain B's pass narrows its chain-A session within 1 s", async () => {
@@ -162,35 +208,13 @@ describe("a policy across two chains", () => {
       ],
     });
 
-    const auth = `Bearer ${session.access_token}`;
-    await mined(
-      chainB.publicClient,
-      chainB.wallet(HOLDER).writeContract({
-        address: ozB.pass,
-        abi: devPassAbi,
-        functionName: "transferFrom",
-        args: [holder.address, address(ADMIN), passB],
-      }),
-    );
     // With chain A's follower stopped (its re-checks could see chain B's latest block too), only
     // chain B's follower, which sees this transfer, can narrow the chain-A session.
     await followers().follower(CHAIN_A)!.stop();
-    const narrowedWithin = await waitFor(
-      async () => {
-        const me = await api().get("/v1/me").set("Authorization", auth);
-        return me.status === 200 && !me.body.scope.includes("orders:write");
-      },
-      { timeoutMs: 5_000, everyMs: 20 },
-    );
+    await transferAwayOnB(HOLDER, passB);
+    const narrowedWithin = await narrowed(session);
     expect(narrowedWithin).toBeLessThan(1_000);
-    const me = await api().get("/v1/me").set("Authorization", auth).expect(200);
-    expect(me.body.scope).toEqual(["positions:read"]);
-    expect(me.body.chainId).toBe(CHAIN_A);
-    const [grant] = await sigil.database.dataSource.query(
-      `SELECT revoked_reason FROM grants WHERE session_id = $1 AND method = 'siwe'`,
-      [session.session_id],
-    );
-    expect(grant.revoked_reason).toBe("scope_removed");
+    expect(await reasonOf(session)).toBe("scope_removed");
     expect((await login(holder)).scope).toBe("positions:read");
   });
 });
