@@ -11,7 +11,7 @@ import {
 import { hashMessage, padHex, type Address } from "viem";
 import { startLocalChain, type LocalChain } from "../fixtures/local-chain.js";
 import { startRecordingProxy } from "./support/rpc-proxy.js";
-import { startSecondChain, type SecondChain } from "./support/second-chain.js";
+import { startSecondChain, type SecondChain } from "../fixtures/second-chain.js";
 import {
   chainClient,
   deployContract,

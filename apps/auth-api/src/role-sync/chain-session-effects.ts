@@ -67,6 +67,8 @@ export interface ChainSessionEffectsParameters {
 export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
   private readonly now: () => Date;
   private pending: PendingRemoval[] = [];
+  /** Accounts and scopes of events a reorg removed: the next batch re-reads their sessions. */
+  private readonly forgotten = { accounts: new Set<Hex>(), scopes: new Set<string>() };
   private lastRecheckAt = 0;
 
   constructor(private readonly p: ChainSessionEffectsParameters) {
@@ -94,6 +96,8 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
       for (const scope of event.holdersOf ?? []) removedScopes.add(scope);
     }
     for (const account of roleRevoked) accounts.add(account);
+    for (const account of this.forgotten.accounts) accounts.add(account);
+    for (const scope of this.forgotten.scopes) removedScopes.add(scope);
     if (accounts.size === 0 && removedScopes.size === 0) return { access: new Map(), roleRevoked };
     const groups: SessionGroup[] = await this.p.dataSource.query(
       `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
@@ -115,15 +119,23 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     for (const event of batch.policyEvents ?? [])
       this.p.metrics.policySourceEvents.inc({ source: event.source });
     await this.enforce(manager, prepared);
+    this.forgotten.accounts.clear();
+    this.forgotten.scopes.clear();
     const until = Date.now() + RECHECK_WINDOW_MS;
     for (const event of batch.events) {
       if (event.kind === RoleEventKind.roleRevoked) this.pending.push({ until, account: event.account });
       if (event.kind === RoleEventKind.scopeRemoved) this.pending.push({ until, scope: event.scope });
     }
     for (const event of batch.policyEvents ?? []) {
-      for (const account of event.accounts) this.pending.push({ until, account, ends: event.ends });
+      // `ends` left undefined would read as a role revocation in recheckRecent: a lost NFT would end sessions.
+      for (const account of event.accounts) this.pending.push({ until, account, ends: event.ends ?? false });
       for (const scope of event.holdersOf ?? []) this.pending.push({ until, scope });
     }
+  }
+
+  rewound(forgotten: { accounts: Hex[]; scopes: string[] }): void {
+    for (const account of forgotten.accounts) this.forgotten.accounts.add(account);
+    for (const scope of forgotten.scopes) this.forgotten.scopes.add(scope);
   }
 
   /**

@@ -24,6 +24,8 @@ export interface RoleEventEffects<Prepared> {
     added: RoleEvent[],
     prepared: Prepared,
   ): Promise<void>;
+  /** After a rewind: the accounts and scopes of the forgotten events, for the next batch to re-read. */
+  rewound?(forgotten: { accounts: Hex[]; scopes: string[] }): void;
 }
 
 export interface TypeormRoleEventStoreParameters<Prepared> {
@@ -95,13 +97,25 @@ export class TypeormRoleEventStore<Prepared = unknown> extends RoleEventStore {
   }
 
   override async rewind(chainId: number, to: BlockRef | undefined): Promise<void> {
+    const forgotten = { accounts: new Set<Hex>(), scopes: new Set<string>() };
     await this.p.dataSource.transaction(async (manager) => {
       const above = to === undefined ? "-1" : to.number.toString();
-      for (const table of ["chain_role_events", "chain_policy_events"]) {
-        await manager.query(`DELETE FROM ${table} WHERE chain_id = $1 AND block_number > $2`, [
-          chainId,
-          above,
-        ]);
+      // TypeORM answers a DELETE … RETURNING with [rows, count].
+      const [roleRows]: [{ account: Hex | null; scope: string | null }[], number] = await manager.query(
+        `DELETE FROM chain_role_events WHERE chain_id = $1 AND block_number > $2 RETURNING account, scope`,
+        [chainId, above],
+      );
+      const [policyRows]: [{ accounts: Hex[]; holders_of: string[] | null }[], number] = await manager.query(
+        `DELETE FROM chain_policy_events WHERE chain_id = $1 AND block_number > $2 RETURNING accounts, holders_of`,
+        [chainId, above],
+      );
+      for (const row of roleRows) {
+        if (row.account) forgotten.accounts.add(row.account);
+        if (row.scope) forgotten.scopes.add(row.scope);
+      }
+      for (const row of policyRows) {
+        for (const account of row.accounts) forgotten.accounts.add(account);
+        for (const scope of row.holders_of ?? []) forgotten.scopes.add(scope);
       }
       await manager.query(`DELETE FROM chain_blocks WHERE chain_id = $1 AND block_number > $2`, [
         chainId,
@@ -110,6 +124,8 @@ export class TypeormRoleEventStore<Prepared = unknown> extends RoleEventStore {
       if (to === undefined) await manager.query(`DELETE FROM chain_cursors WHERE chain_id = $1`, [chainId]);
       else await this.saveCursor(manager, to);
     });
+    // A forgotten grant may have widened live sessions: the winning chain's next batch re-reads them.
+    this.p.effects?.rewound?.({ accounts: [...forgotten.accounts], scopes: [...forgotten.scopes] });
   }
 
   /** Records that the chain was read up to the position just now (freshness for every instance). */
