@@ -228,6 +228,7 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
     'CREATE INDEX "IDX_sessions_address_chain_id" ON public.sessions USING btree (address, chain_id)',
     'CREATE INDEX "IDX_sessions_api_key_id" ON public.sessions USING btree (api_key_id)',
     'CREATE INDEX "IDX_sessions_delegation_id" ON public.sessions USING btree (delegation_id)',
+    'CREATE INDEX "IDX_sessions_scopes_valid_until" ON public.sessions USING btree (scopes_valid_until) WHERE ((scopes_valid_until IS NOT NULL) AND (revoked_at IS NULL))',
     'CREATE INDEX "IDX_signing_keys_kek_id" ON public.signing_keys USING btree (kek_id)',
     'CREATE UNIQUE INDEX "PK_api_keys" ON public.api_keys USING btree (id)',
     'CREATE UNIQUE INDEX "PK_audit_chain_head" ON public.audit_chain_head USING btree (id)',

@@ -38,6 +38,7 @@ import { registryAdmin } from "./support/registry-admin.js";
 const ADMIN = 0;
 const ATTESTER = 4;
 const SAFE_KEEPER = 12;
+const EXPIRING = 13;
 const TRADER_ROLE = keccak256(stringToBytes("TRADER_ROLE"));
 const MANAGER_ROLE = 7n;
 const SENTINEL_OWNERS: Address = "0x0000000000000000000000000000000000000001";
@@ -121,7 +122,9 @@ describe("policy sources reach live sessions", () => {
     await waitFor(() => follower().steps > 0, { timeoutMs: 10_000 });
     venue = await createVenueFor(sigil, await sigil.app.getUrl());
     const admin = registryAdmin(sigil.chain, sigil.stack.registry);
-    for (const c of cases) await admin.grantRole("VIEWER", address(c.account));
+    for (const account of [...cases.map((c) => c.account), EXPIRING]) {
+      await admin.grantRole("VIEWER", address(account));
+    }
   });
 
   afterAll(async () => {
@@ -162,6 +165,31 @@ describe("policy sources reach live sessions", () => {
     });
   let passId = 0n;
   let attestation: Hex = zeroHash;
+  let lastAttestation: Hex = zeroHash;
+  /** The attester's KYC attestation to `recipient` (expirationTime 0: never); returns its uid. */
+  const attestKyc = async (recipient: Address, expirationTime: bigint): Promise<Hex> => {
+    const receipt = await write(ATTESTER, {
+      address: external.eas,
+      abi: easAbi,
+      functionName: "attest",
+      args: [
+        {
+          schema: external.kycSchema,
+          data: {
+            recipient,
+            expirationTime,
+            revocable: true,
+            refUID: zeroHash,
+            data: encodeAbiParameters([{ type: "bool" }], [true]),
+            value: 0n,
+          },
+        },
+      ],
+    });
+    lastAttestation = receipt.transactionHash;
+    const [attested] = parseEventLogs({ abi: easAbi, eventName: "Attested", logs: receipt.logs });
+    return attested!.args.uid;
+  };
 
   const cases: Case[] = [
     {
@@ -263,27 +291,8 @@ describe("policy sources reach live sessions", () => {
       account: 10,
       ends: false,
       gain: async () => {
-        const receipt = await write(ATTESTER, {
-          address: external.eas,
-          abi: easAbi,
-          functionName: "attest",
-          args: [
-            {
-              schema: external.kycSchema,
-              data: {
-                recipient: address(10),
-                expirationTime: 0n,
-                revocable: true,
-                refUID: zeroHash,
-                data: encodeAbiParameters([{ type: "bool" }], [true]),
-                value: 0n,
-              },
-            },
-          ],
-        });
-        const [attested] = parseEventLogs({ abi: easAbi, eventName: "Attested", logs: receipt.logs });
-        attestation = attested!.args.uid;
-        return receipt;
+        attestation = await attestKyc(address(10), 0n);
+        return sigil.chain.publicClient.getTransactionReceipt({ hash: lastAttestation });
       },
       lose: () =>
         write(ATTESTER, {
@@ -364,6 +373,46 @@ describe("policy sources reach live sessions", () => {
       expect((await login(c.account)).scope).toBe("positions:read");
     },
   );
+
+  it("P1 eas (attestation expired): the session narrows within 1 s of the expiry at Sigil and at the venue, with no event", async () => {
+    const head = await sigil.chain.publicClient.getBlock();
+    // Expiry is judged by the wall clock; Hardhat's clock runs ahead by a second per block mined faster.
+    const expiresAt = Math.max(Number(head.timestamp), Math.ceil(Date.now() / 1000)) + 3;
+    expect(expiresAt * 1000 - Date.now()).toBeLessThan(90_000);
+    await attestKyc(address(EXPIRING), BigInt(expiresAt));
+    const session = await login(EXPIRING);
+    expect(session.scope).toBe("orders:write positions:read");
+    const [row] = await sigil.database.dataSource.query(
+      `SELECT scopes_valid_until FROM sessions WHERE id = $1`,
+      [session.session_id],
+    );
+    expect(new Date(row.scopes_valid_until).getTime()).toBe(expiresAt * 1000);
+    const auth = `Bearer ${session.access_token}`;
+    await atVenue().post("/orders").set("Authorization", auth).send(order()).expect(201);
+
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now()));
+    const [atSigil, atTheVenue] = await Promise.all([
+      waitFor(
+        async () =>
+          !(await api().get("/v1/me").set("Authorization", auth).expect(200)).body.scope.includes(
+            "orders:write",
+          ),
+        { timeoutMs: 5_000, everyMs: 20 },
+      ),
+      waitFor(
+        async () => (await atVenue().post("/orders").set("Authorization", auth).send(order())).status === 403,
+        { timeoutMs: 5_000, everyMs: 20 },
+      ),
+    ]);
+    expect(atSigil).toBeLessThan(1_000);
+    expect(atTheVenue).toBeLessThan(1_000);
+    const [narrowed] = await sigil.database.dataSource.query(
+      `SELECT scopes, scopes_valid_until FROM sessions WHERE id = $1`,
+      [session.session_id],
+    );
+    expect(narrowed).toEqual({ scopes: ["positions:read"], scopes_valid_until: null });
+    expect((await login(EXPIRING)).scope).toBe("positions:read");
+  }, 120_000);
 
   it("P1 metrics count each source's reads and applied events", async () => {
     const metrics = (await api().get("/metrics").expect(200)).text;

@@ -19,6 +19,8 @@ export const ROLE_SYNC_REQUEST_ID = "role-sync";
 
 /** How long a removal keeps re-checking sessions that signed in around it (a login that read roles before the event). */
 const RECHECK_WINDOW_MS = 30_000;
+/** Lapsed session groups read per follower step (the rest wait for the next step). */
+const LAPSED_PER_STEP = 200;
 /** Sessions touched this long before the previous check are checked again (clock skew, slow commits). */
 const RECHECK_OVERLAP_MS = 2_000;
 
@@ -166,6 +168,34 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
       roleRevoked: new Set(ending),
     };
     await this.p.dataSource.transaction((manager) => this.enforce(manager, prepared));
+  }
+
+  /**
+   * Sessions of this sign-in chain whose scopes rest on an answer that lapses by itself (an attestation's
+   * expiry) and has lapsed: read again at `position` and narrowed; each then records its next lapse time.
+   */
+  async recheckLapsed(position: BlockRef): Promise<void> {
+    const now = this.now();
+    const groups: SessionGroup[] = await this.p.dataSource.query(
+      `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
+        WHERE chain_id = $1 AND revoked_at IS NULL AND scopes_valid_until <= $2 AND absolute_expires_at > $2
+        LIMIT ${LAPSED_PER_STEP}`,
+      [this.p.chain.chainId, now],
+    );
+    if (groups.length === 0) return;
+    const access = await this.readAll(groups, position);
+    await this.p.dataSource.transaction(async (manager) => {
+      await this.enforce(manager, { access, roleRevoked: new Set() });
+      // A session another rule still covers keeps its scopes: it waits for the next lapse, not every step.
+      for (const { group, access: read } of access.values()) {
+        await manager.query(
+          `UPDATE sessions SET scopes_valid_until = $4
+            WHERE address = $1 AND chain_id = $2 AND wallet_kind = $3 AND revoked_at IS NULL
+              AND scopes_valid_until <= $5`,
+          [group.address, group.chainId, group.walletKind, read.validUntil ?? null, now],
+        );
+      }
+    });
   }
 
   /** Narrows (or, for accounts in `roleRevoked`, ends) each group's live sessions to what its read allows. */

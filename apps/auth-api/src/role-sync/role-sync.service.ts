@@ -251,6 +251,7 @@ export class ChainFollower {
       });
       if (result.position) {
         await this.effects.recheckRecent(result.position);
+        await this.effects.recheckLapsed(result.position);
         // Other instances read the confirmation from the cursor row; as often as they look is enough.
         if (Date.now() - this.lastTouch >= status.refreshEveryMs) {
           await this.store.touch(this.chain.chainId);

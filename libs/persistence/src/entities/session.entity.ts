@@ -11,6 +11,9 @@ import { DelegationEntity } from "./delegation.entity.js";
 @Index("IDX_sessions_address_chain_id", ["address", "chainId"])
 @Index("IDX_sessions_delegation_id", ["delegationId"])
 @Index("IDX_sessions_api_key_id", ["apiKeyId"])
+@Index("IDX_sessions_scopes_valid_until", ["scopesValidUntil"], {
+  where: `"scopes_valid_until" IS NOT NULL AND "revoked_at" IS NULL`,
+})
 @Check("CHK_sessions_wallet_kind", `"wallet_kind" IN ('eoa', 'eip1271', 'eip6492')`)
 export class SessionEntity {
   @PrimaryColumn({ type: "uuid", primaryKeyConstraintName: "PK_sessions" })

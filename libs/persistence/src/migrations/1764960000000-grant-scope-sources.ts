@@ -20,9 +20,13 @@ export class GrantScopeSources1764960000000 implements MigrationInterface {
 const UP = [
   `ALTER TABLE "grants" ADD "scope_sources" jsonb`,
   `ALTER TABLE "sessions" ADD "scopes_valid_until" timestamptz`,
+  // The follower looks for lapsed sessions every step: only live sessions with a lapse time are indexed.
+  `CREATE INDEX "IDX_sessions_scopes_valid_until" ON "sessions" ("scopes_valid_until")
+     WHERE "scopes_valid_until" IS NOT NULL AND "revoked_at" IS NULL`,
 ];
 
 const DOWN = [
+  `DROP INDEX "IDX_sessions_scopes_valid_until"`,
   `ALTER TABLE "sessions" DROP COLUMN "scopes_valid_until"`,
   `ALTER TABLE "grants" DROP COLUMN "scope_sources"`,
 ];
