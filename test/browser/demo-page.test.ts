@@ -115,9 +115,16 @@ describeInBrowser("demo page in Chromium against dev mode (npm start)", () => {
       rows.map((row) => [row.getAttribute("data-scope"), row.textContent]),
     );
     expect(sources.map(([scope]) => scope).sort()).toEqual(["orders:read", "orders:write", "positions:read"]);
+    // The dev policy (apps/cli/src/dev/write-dev-policy.ts): each scope from its own rule and sources.
+    const expected: Record<string, [string, string[]]> = {
+      "orders:read": ["registry-reads", ["registry (sigil-registry)"]],
+      "orders:write": ["kyc-traders", ["registry (sigil-registry)", "kyc (eas)"]],
+      "positions:read": ["pass-holders", ["pass (erc721)"]],
+    };
     for (const [scope, line] of sources) {
+      const [rule, from] = expected[scope!]!;
       expect(line).toBe(
-        `${scope} rule registry-31337: registry-31337 (sigil-registry) chain 31337, block ${block}`,
+        `${scope} rule ${rule}: ${from.map((source) => `${source} chain 31337, block ${block}`).join(", ")}`,
       );
     }
     expect(await page.$$("#sessions tr")).toHaveLength(1);

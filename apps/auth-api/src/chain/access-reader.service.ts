@@ -39,11 +39,17 @@ export class AccessReaderService {
   async read(chainId: number, address: Address, walletKind: WalletKind): Promise<AccessSnapshot> {
     const chain = this.chains.get(chainId);
     const chainIds = this.chainsFor(chainId, walletKind);
+    // The sign-in chain must answer; another chain's outage only costs its sources (readPolicy decides).
     const blocks = await Promise.all(
-      chainIds.map((id) => this.latestBlock(id === chainId ? chain : this.chains.get(id))),
+      chainIds.map((id) =>
+        id === chainId
+          ? this.latestBlock(chain)
+          : this.latestBlock(this.chains.get(id)).catch((error: unknown) => ({ error })),
+      ),
     );
-    const key = `${chainId}:${address}:${walletKind}:${blocks.map((block) => block.hash).join(",")}`;
-    const cached = this.snapshots.get(key);
+    const down = blocks.some((block) => "error" in block);
+    const key = `${chainId}:${address}:${walletKind}:${blocks.map((block) => ("error" in block ? "down" : block.hash)).join(",")}`;
+    const cached = down ? undefined : this.snapshots.get(key);
     if (cached && !(await lapsed(cached))) return cached;
     if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.clear();
     const byChain = new Map(chainIds.map((id, i) => [id, blocks[i]!]));
@@ -51,8 +57,13 @@ export class AccessReaderService {
       chainId,
       address,
       walletKind,
-      blockOf: async (c) => byChain.get(c.chainId)!,
+      blockOf: async (c) => {
+        const block = byChain.get(c.chainId)!;
+        if ("error" in block) throw block.error;
+        return block;
+      },
     });
+    if (down) return snapshot;
     this.snapshots.set(key, snapshot);
     snapshot.catch(() => this.snapshots.delete(key));
     return snapshot;
