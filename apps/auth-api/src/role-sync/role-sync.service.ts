@@ -12,6 +12,7 @@ import {
   type ReconciliationReport,
 } from "@sigil/persistence";
 import { DataSource } from "typeorm";
+import { isAddressEqual } from "viem";
 import type { NamedPolicySource } from "@sigil/core";
 import { AuditService } from "../platform/audit/audit.service.js";
 import { AppConfig } from "@sigil/config";
@@ -186,7 +187,8 @@ export class ChainFollower {
     );
     // The registry at the chain's configured address is the store's own; every other source is followed beside it.
     this.policySources = sources.filter(
-      (source) => !(source.kind === "sigil-registry" && sameAddress(source.address, p.chain.config.registry)),
+      (source) =>
+        !(source.kind === "sigil-registry" && isAddressEqual(source.address, p.chain.config.registry)),
     );
     this.effects = new ChainSessionEffects({
       ...p,
@@ -302,8 +304,4 @@ export class ChainFollower {
     if (this.leader) this.logger.log("leading: following this chain");
     return this.leader;
   }
-}
-
-function sameAddress(a: string, b: string | undefined): boolean {
-  return b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
