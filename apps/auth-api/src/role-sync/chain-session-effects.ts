@@ -125,7 +125,8 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     this.forgotten.scopes.clear();
     const until = Date.now() + RECHECK_WINDOW_MS;
     for (const event of batch.events) {
-      if (event.kind === RoleEventKind.roleRevoked) this.pending.push({ until, account: event.account });
+      if (event.kind === RoleEventKind.roleRevoked)
+        this.pending.push({ until, account: event.account, ends: true });
       if (event.kind === RoleEventKind.scopeRemoved) this.pending.push({ until, scope: event.scope });
     }
     for (const event of batch.policyEvents ?? []) {
@@ -152,9 +153,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     const since = new Date(this.lastRecheckAt - RECHECK_OVERLAP_MS);
     this.lastRecheckAt = nowMs;
     const accounts = this.pending.flatMap((entry) => (entry.account ? [entry.account] : []));
-    const ending = this.pending.flatMap((entry) =>
-      entry.account && (entry.ends ?? entry.scope === undefined) ? [entry.account] : [],
-    );
+    const ending = this.pending.flatMap((entry) => (entry.account && entry.ends ? [entry.account] : []));
     const scopes = this.pending.flatMap((entry) => (entry.scope ? [entry.scope] : []));
     const groups: SessionGroup[] = await this.p.dataSource.query(
       `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
