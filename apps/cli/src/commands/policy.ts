@@ -16,6 +16,7 @@ import {
   type RuleExplanation,
   type ScopeProvenance,
   type ScopeSource,
+  scopeSource,
   type SourceReading,
   type WalletKind,
 } from "@sigil/core";
@@ -245,12 +246,7 @@ async function walletKindOf(chain: ChainClient, account: Address, wallet?: strin
 
 function sourceLine(reading: SourceReading): PolicyExplanation["sources"][number] {
   return {
-    source: reading.source,
-    kind: reading.kind,
-    chainId: reading.block.chainId,
-    address: reading.address,
-    blockNumber: reading.block.number.toString(),
-    blockHash: reading.block.hash,
+    ...scopeSource(reading),
     applies: reading.applies,
     holds: reading.applies && reading.answer.holds,
     ...(reading.unavailable ? { unavailable: true } : {}),

@@ -99,7 +99,8 @@ export function ruleScopes(rule: PolicyRule, readings: Readonly<Record<string, S
   return rule.scopes ? conferred.filter((scope) => rule.scopes!.includes(scope)) : conferred;
 }
 
-function scopeSource(reading: SourceReading): ScopeSource {
+/** A reading as a grant row records its source: kind, chain, contract and the block read. */
+export function scopeSource(reading: SourceReading): ScopeSource {
   return {
     source: reading.source,
     kind: reading.kind,
