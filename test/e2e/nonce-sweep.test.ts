@@ -80,38 +80,44 @@ describe("J7: sweeping expired nonces and replay keys", () => {
 
   it("J7: on its schedule, an instance sweeps nonces past their expiry without being asked", async () => {
     const instance: INestApplication = await sigil.createInstance({ SIGIL_SWEEP_INTERVAL_MS: "100" });
-    const through = await listen(instance);
-    const flooded = await flood(through, 300);
-    const live = await bareNonce(through);
-    // Their expiry passes: moved into the past in the database rather than waited for.
-    await query(`UPDATE nonces SET expires_at = now() - interval '1 second' WHERE nonce = ANY($1)`, [
-      flooded,
-    ]);
-    const deadline = Date.now() + 10_000;
-    let remaining = flooded.length;
-    while (remaining > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      remaining = (
-        await query<{ n: number }>(`SELECT count(*)::int AS n FROM nonces WHERE nonce = ANY($1)`, [flooded])
-      )[0]!.n;
+    try {
+      const through = await listen(instance);
+      const flooded = await flood(through, 300);
+      const live = await bareNonce(through);
+      // Their expiry passes: moved into the past in the database rather than waited for.
+      await query(`UPDATE nonces SET expires_at = now() - interval '1 second' WHERE nonce = ANY($1)`, [
+        flooded,
+      ]);
+      const deadline = Date.now() + 10_000;
+      let remaining = flooded.length;
+      while (remaining > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        remaining = (
+          await query<{ n: number }>(`SELECT count(*)::int AS n FROM nonces WHERE nonce = ANY($1)`, [flooded])
+        )[0]!.n;
+      }
+      expect(remaining).toBe(0);
+      expect(await query(`SELECT 1 FROM nonces WHERE nonce = $1`, [live])).toHaveLength(1);
+    } finally {
+      // Its schedule would otherwise race the next test's sweeps.
+      await sigil.closeInstance(instance);
     }
-    expect(remaining).toBe(0);
-    expect(await query(`SELECT 1 FROM nonces WHERE nonce = $1`, [live])).toHaveLength(1);
   });
 
   withServer(
     "J7: one instance sweeps at a time: while another session holds the sweep lock, nothing is deleted (needs TEST_DATABASE_URL)",
     async () => {
-      const expired = await flood(api, 50);
-      await query(`UPDATE nonces SET expires_at = now() - interval '1 second' WHERE nonce = ANY($1)`, [
-        expired,
-      ]);
       const other = new pg.Client({
         connectionString: (sigil.database.dataSource.options as { url: string }).url,
       });
       await other.connect();
       try {
+        // Held before anything expires, so no scheduled sweep can take these rows first.
         await other.query(`SELECT pg_advisory_lock(hashtext('sigil:sweep-expired'))`);
+        const expired = await flood(api, 50);
+        await query(`UPDATE nonces SET expires_at = now() - interval '1 second' WHERE nonce = ANY($1)`, [
+          expired,
+        ]);
         const blocked = await sweeper.sweepOnce();
         expect(blocked).toEqual({ ran: false, deleted: { nonces: 0, replay_nonces: 0 }, batches: 0 });
         expect(await count("nonces")).toBeGreaterThanOrEqual(50);
