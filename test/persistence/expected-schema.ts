@@ -34,7 +34,7 @@ export const EXPECTED_SCHEMA: SchemaSnapshot = {
       "tx_hash text NOT NULL",
       "log_index integer NOT NULL",
       "block_number bigint NOT NULL",
-      "source text NOT NULL",
+      "sources text[] NOT NULL",
       "accounts text[] NOT NULL",
       "holders_of text[]",
       "ends boolean NOT NULL DEFAULT false",

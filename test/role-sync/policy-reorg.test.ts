@@ -42,10 +42,13 @@ describe("a reorg through policy source events", () => {
             sources: {
               registry: { chain: 31337, kind: "sigil-registry", address: stack.registry },
               pass: { chain: 31337, kind: "erc721", address: oz.pass },
+              // A second source on the same contract: its logs are recorded once, for both.
+              "two-passes": { chain: 31337, kind: "erc721", address: oz.pass, min: 2 },
             },
             rules: [
               { id: "registry", scopesFrom: "registry" },
               { id: "pass", scopes: ["orders:write"], when: ["pass"] },
+              { id: "two-passes", scopes: ["positions:read"], when: ["two-passes"] },
             ],
           };
         },
@@ -102,7 +105,7 @@ describe("a reorg through policy source events", () => {
   /** The follower's index, without when each row was written. */
   const index = async (database: TestDataSource) => ({
     policyEvents: await database.dataSource.query(
-      `SELECT chain_id, block_number, block_hash, tx_hash, log_index, source, accounts, holders_of, ends
+      `SELECT chain_id, block_number, block_hash, tx_hash, log_index, sources, accounts, holders_of, ends
          FROM chain_policy_events ORDER BY chain_id, block_number, log_index`,
     ),
     roleEvents: await database.dataSource.query(
@@ -136,6 +139,8 @@ describe("a reorg through policy source events", () => {
       [address(LOSES), address(ADMIN)],
       [address(GAINS)],
     ]);
+    for (const row of orphaned.policyEvents as { sources: string[] }[])
+      expect(row.sources).toEqual(["pass", "two-passes"]);
 
     // Past the follower's sign-in re-check overlap (2 s): only the reorg itself can take the mint's scope back.
     await sleep(2_500);

@@ -119,7 +119,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     const chainId = String(batch.chainId);
     for (const event of added) this.p.metrics.roleEventsApplied.inc({ chain_id: chainId, event: event.kind });
     for (const event of batch.policyEvents ?? [])
-      this.p.metrics.policySourceEvents.inc({ source: event.source });
+      for (const source of event.sources) this.p.metrics.policySourceEvents.inc({ source });
     await this.enforce(manager, prepared);
     this.forgotten.accounts.clear();
     this.forgotten.scopes.clear();

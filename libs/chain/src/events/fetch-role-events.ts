@@ -95,22 +95,41 @@ export async function fetchChainEvents({
       const event = toRoleEvent(log, where);
       if (event) events.push(event);
     }
-    for (const source of policySources) {
-      const touched = adapterOf(source).touched({ source, log });
-      if (!touched) continue;
-      policyEvents.push({
-        ...where,
-        source: source.id,
-        accounts: touched.accounts,
-        ...(touched.holdersOf?.length ? { holdersOf: touched.holdersOf } : {}),
-        ...(touched.ends ? { ends: true } : {}),
-      });
-    }
+    const event = toPolicyEvent(log, where, policySources);
+    if (event) policyEvents.push(event);
   }
   return { events: events.sort(byPosition), policyEvents: policyEvents.sort(byPosition) };
 }
 
 type Where = Pick<RoleEvent, "chainId" | "blockNumber" | "blockHash" | "txHash" | "logIndex">;
+
+/** One event per log: sources sharing a contract merge what the log touches (a log is recorded once). */
+function toPolicyEvent(
+  log: Log,
+  where: Where,
+  policySources: readonly NamedPolicySource[],
+): PolicyEvent | undefined {
+  const sources: string[] = [];
+  const accounts = new Set<`0x${string}`>();
+  const holdersOf = new Set<string>();
+  let ends = false;
+  for (const source of policySources) {
+    const touched = adapterOf(source).touched({ source, log });
+    if (!touched) continue;
+    sources.push(source.id);
+    for (const account of touched.accounts) accounts.add(account);
+    for (const scope of touched.holdersOf ?? []) holdersOf.add(scope);
+    ends ||= touched.ends === true;
+  }
+  if (sources.length === 0) return undefined;
+  return {
+    ...where,
+    sources,
+    accounts: [...accounts],
+    ...(holdersOf.size > 0 ? { holdersOf: [...holdersOf] } : {}),
+    ...(ends ? { ends: true } : {}),
+  };
+}
 
 function toRoleEvent(log: Log, where: Where): RoleEvent | undefined {
   let decoded;

@@ -41,8 +41,8 @@ export interface PolicyEvent {
   blockHash: `0x${string}`;
   txHash: `0x${string}`;
   logIndex: number;
-  /** The policy source id. */
-  source: string;
+  /** The ids of the policy sources the log speaks for (two sources may share a contract). */
+  sources: string[];
   /** Accounts whose answer may have changed. */
   accounts: `0x${string}`[];
   /** Scopes whose every live holder must be re-read. */

@@ -7,6 +7,7 @@ import { Bots1764700000000 } from "./1764700000000-bots.js";
 import { CredentialBinding1764817000000 } from "./1764817000000-credential-binding.js";
 import { PolicyEvents1764950000000 } from "./1764950000000-policy-events.js";
 import { GrantScopeSources1764960000000 } from "./1764960000000-grant-scope-sources.js";
+import { PolicyEventSources1764970000000 } from "./1764970000000-policy-event-sources.js";
 
 /** Every migration in timestamp order; imported as classes because ESM has no glob loading. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const PERSISTENCE_MIGRATIONS = [
   CredentialBinding1764817000000,
   PolicyEvents1764950000000,
   GrantScopeSources1764960000000,
+  PolicyEventSources1764970000000,
 ] as const;

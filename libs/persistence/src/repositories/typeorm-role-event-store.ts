@@ -189,7 +189,7 @@ async function insertPolicyEvents(manager: EntityManager, events: PolicyEvent[],
   for (const event of events) {
     const rows: unknown[] = await manager.query(
       `INSERT INTO chain_policy_events
-         (chain_id, block_hash, tx_hash, log_index, block_number, source, accounts, holders_of, ends, applied_at)
+         (chain_id, block_hash, tx_hash, log_index, block_number, sources, accounts, holders_of, ends, applied_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT DO NOTHING RETURNING 1`,
       [
@@ -198,7 +198,7 @@ async function insertPolicyEvents(manager: EntityManager, events: PolicyEvent[],
         event.txHash,
         event.logIndex,
         event.blockNumber.toString(),
-        event.source,
+        event.sources,
         event.accounts,
         event.holdersOf ?? null,
         event.ends ?? false,
