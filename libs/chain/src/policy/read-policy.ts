@@ -69,13 +69,15 @@ export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading
     sources.map(async (source) => {
       const block = blocks.get(source.chain) ?? { chainId: source.chain, number: 0n, hash: ZERO_HASH };
       const reading = { source: source.id, kind: source.kind, address: source.address, block };
-      if (!applying.includes(source) || down.has(source.chain)) {
-        if (down.has(source.chain)) p.observe?.(source, "unavailable");
+      // Only a source that applies can be unavailable: one that does not would never be read.
+      const unavailable = applying.includes(source) && down.has(source.chain);
+      if (!applying.includes(source) || unavailable) {
+        if (unavailable) p.observe?.(source, "unavailable");
         readings[source.id] = {
           ...reading,
           applies: false,
           answer: { holds: false, scopes: [] },
-          ...(down.has(source.chain) ? { unavailable: true } : {}),
+          ...(unavailable ? { unavailable: true } : {}),
         };
         return;
       }
