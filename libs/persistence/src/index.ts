@@ -36,6 +36,7 @@ export * from "./statements/audit-events.js";
 export * from "./signing-keys/signing-key-store.js";
 export * from "./api-keys/rewrap-api-key-secrets.js";
 export * from "./repositories/reconcile-roles.js";
+export * from "./repositories/session-divergence.js";
 export * from "./statements/grant-record.js";
 export * from "./statements/insert-nonce.sql.js";
 export * from "./statements/nonce-refusal.js";

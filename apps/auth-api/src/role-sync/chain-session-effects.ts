@@ -5,9 +5,8 @@ import {
   type RoleEvent,
   type RoleEventBatch,
   RoleEventKind,
-  type WalletKind,
 } from "@sigil/core";
-import { type RoleEventEffects, SessionEntity } from "@sigil/persistence";
+import { type RoleEventEffects, SessionEntity, type SessionGroup, sessionGroupKey } from "@sigil/persistence";
 import { type DataSource, type EntityManager, IsNull, MoreThan } from "typeorm";
 import type { MetricsService } from "../platform/metrics/metrics.service.js";
 import type { SessionService } from "../sessions/session.service.js";
@@ -23,13 +22,6 @@ const RECHECK_WINDOW_MS = 30_000;
 const LAPSED_PER_STEP = 200;
 /** Sessions touched this long before the previous check are checked again (clock skew, slow commits). */
 const RECHECK_OVERLAP_MS = 2_000;
-
-/** Live sessions of one account signed in on one chain with one kind of wallet: read and enforced together. */
-export interface SessionGroup {
-  address: Hex;
-  chainId: number;
-  walletKind: WalletKind;
-}
 
 /** The session groups a batch may have taken something from, with their access read at the batch's end. */
 export interface PreparedEffects {
@@ -251,9 +243,4 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     );
     return new Map(read.map((entry) => [sessionGroupKey(entry.group), entry]));
   }
-}
-
-/** The key of a group in {@link ChainSessionEffects.readAll}'s answer. */
-export function sessionGroupKey(group: SessionGroup): string {
-  return `${group.address}|${group.chainId}|${group.walletKind}`;
 }

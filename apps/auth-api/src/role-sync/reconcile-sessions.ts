@@ -1,24 +1,18 @@
 import { type ChainClient, readLatestBlock } from "@sigil/chain";
-import type { AccessSnapshot, WalletKind } from "@sigil/core";
+import {
+  findSessionDivergence,
+  listSessionGroups,
+  type SessionDivergence,
+  type SessionGroup,
+  sessionGroupKey,
+} from "@sigil/persistence";
 import type { DataSource } from "typeorm";
-import { type ChainSessionEffects, type SessionGroup, sessionGroupKey } from "./chain-session-effects.js";
+import type { ChainSessionEffects } from "./chain-session-effects.js";
 
-type Hex = `0x${string}`;
+export type { SessionDivergence };
 
 /** Session groups read per page: bounds memory and the reads in flight on a large table. */
 export const SESSION_RECONCILE_PAGE_SIZE = 500;
-
-/** One live session holding a scope a direct read does not allow; it was narrowed to `kept`. */
-export interface SessionDivergence {
-  sessionId: string;
-  address: Hex;
-  chainId: number;
-  walletKind: WalletKind;
-  held: string[];
-  kept: string[];
-  /** This chain's block the read was pinned at. */
-  block: { number: string; hash: Hex };
-}
 
 /** What a session reconciliation compared, and which sessions it found (and narrowed) holding too much. */
 export interface SessionReconciliationReport {
@@ -56,15 +50,15 @@ export async function reconcileSessions({
     groupsDeferred: 0,
     divergent: [],
   };
-  let after: SessionGroup = { address: "" as Hex, chainId: -1, walletKind: "" as WalletKind };
+  let after: SessionGroup | undefined;
   for (;;) {
-    const groups: SessionGroup[] = await dataSource.query(
-      `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
-        WHERE chain_id = ANY($1) AND revoked_at IS NULL AND absolute_expires_at > $2
-          AND (address, chain_id, wallet_kind) > ($3, $4, $5)
-        ORDER BY address, "chainId", "walletKind" LIMIT $6`,
-      [effects.signInChains, now(), after.address, after.chainId, after.walletKind, pageSize],
-    );
+    const groups = await listSessionGroups({
+      dataSource,
+      signInChains: effects.signInChains,
+      ...(after ? { after } : {}),
+      limit: pageSize,
+      now: now(),
+    });
     if (groups.length === 0) return report;
     after = groups.at(-1)!;
     const block = { chainId: chain.chainId, ...(await readLatestBlock(chain)) };
@@ -72,7 +66,7 @@ export async function reconcileSessions({
     const answered = new Map([...read].filter(([, { access }]) => !access.unavailable));
     report.groupsChecked += answered.size;
     report.groupsDeferred += read.size - answered.size;
-    const divergent = await findDivergent(dataSource, answered, now());
+    const divergent = await findSessionDivergence({ dataSource, reads: answered, now: now() });
     if (divergent.length === 0) continue;
     const keys = new Set(divergent.map(sessionGroupKey));
     const narrowing = new Map([...answered].filter(([key]) => keys.has(key)));
@@ -82,42 +76,4 @@ export async function reconcileSessions({
     );
     report.divergent.push(...divergent);
   }
-}
-
-/** The live sessions of the read groups that hold a scope their read does not allow. */
-async function findDivergent(
-  dataSource: DataSource,
-  read: ReadonlyMap<string, { group: SessionGroup; access: AccessSnapshot }>,
-  now: Date,
-): Promise<SessionDivergence[]> {
-  if (read.size === 0) return [];
-  const groups = [...read.values()].map(({ group }) => group);
-  const rows: (SessionGroup & { id: string; scopes: string[] })[] = await dataSource.query(
-    `SELECT id, address, chain_id AS "chainId", wallet_kind AS "walletKind", scopes FROM sessions
-      WHERE address = ANY($1) AND chain_id = ANY($2) AND revoked_at IS NULL AND absolute_expires_at > $3
-      ORDER BY address, created_at`,
-    [
-      [...new Set(groups.map((group) => group.address))],
-      [...new Set(groups.map((group) => group.chainId))],
-      now,
-    ],
-  );
-  return rows.flatMap((row) => {
-    const access = read.get(sessionGroupKey(row))?.access;
-    if (!access) return [];
-    const allowed = new Set(access.scopes);
-    const kept = row.scopes.filter((scope) => allowed.has(scope));
-    if (kept.length === row.scopes.length) return [];
-    return [
-      {
-        sessionId: row.id,
-        address: row.address,
-        chainId: row.chainId,
-        walletKind: row.walletKind,
-        held: row.scopes,
-        kept,
-        block: { number: access.block.number.toString(), hash: access.block.hash },
-      },
-    ];
-  });
 }
