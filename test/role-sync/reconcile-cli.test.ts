@@ -24,6 +24,7 @@ describe("sigil reconcile", () => {
 
   it("D7: reports no divergence for a faithful index, then names the account whose indexed scope was tampered with", async () => {
     expect(await run()).toBe(true);
+    expect(JSON.parse(lines.pop()!)).toMatchObject({ sessions: { divergent: [] } });
     const clean = JSON.parse(lines.pop()!);
     expect(clean).toMatchObject({ chainId: 31337, divergent: [] });
     expect(clean.accountsChecked).toBeGreaterThanOrEqual(3);
@@ -33,6 +34,7 @@ describe("sigil reconcile", () => {
       `DELETE FROM chain_role_events WHERE kind = 'scope_added' AND scope = 'orders:write'`,
     );
     expect(await run()).toBe(false);
+    lines.pop(); // the sessions' report
     const report = JSON.parse(lines.pop()!);
     const trader = devAccount(DevAccountIndex.trader).address;
     expect(report.divergent).toEqual([

@@ -1,4 +1,5 @@
 import { RoleSyncService } from "../../apps/auth-api/src/index.js";
+import { reconcile } from "../../apps/cli/src/commands/reconcile.js";
 import { AccessReaderService } from "../../apps/auth-api/src/chain/access-reader.service.js";
 import {
   deployPolicyDemoExternal,
@@ -204,6 +205,66 @@ describe("session reconciliation against direct reads", () => {
     expect((await api().get("/metrics").expect(200)).text).toMatch(
       /^sigil_reconciliation_session_divergence\{chain_id="31337"\} 0$/m,
     );
+  });
+
+  it("C5 sigil reconcile reads every policy source: a pass holder's scopes agree, a session holding more is reported, not narrowed", async () => {
+    const [holder, viewer] = [devAccount(ACCOUNTS[0]), devAccount(ACCOUNTS[1])];
+    const mint = await write(ADMIN, {
+      address: oz.pass,
+      abi: devPassAbi,
+      functionName: "mint",
+      args: [holder.address],
+    });
+    const [minted] = parseEventLogs({ abi: devPassAbi, eventName: "Transfer", logs: mint.logs });
+    await caughtUp();
+    const holding = await signIn({ app: sigil.app, account: holder });
+    expect(holding.body.scope).toBe("orders:read orders:write positions:read");
+    const viewing = await signIn({ app: sigil.app, account: viewer });
+    expect(viewing.body.scope).toBe("positions:read");
+    const lines: string[] = [];
+    const run = () =>
+      reconcile({ env: sigil.env, dataSource: sigil.database.dataSource, print: (line) => lines.push(line) });
+
+    // orders:write comes from the pass alone: a registry-only comparison would call it divergent.
+    expect(await run()).toBe(true);
+    const clean = JSON.parse(lines.at(-1)!).sessions;
+    expect(clean.divergent).toEqual([]);
+    expect(clean.groupsChecked).toBeGreaterThanOrEqual(2);
+
+    // What a follower that missed a revoking event would leave behind.
+    await query(`UPDATE sessions SET scopes = array_append(scopes, 'orders:write') WHERE id = $1`, [
+      viewing.body.session_id,
+    ]);
+    expect(await run()).toBe(false);
+    expect(JSON.parse(lines.at(-1)!).sessions.divergent).toEqual([
+      {
+        sessionId: viewing.body.session_id,
+        address: viewer.address,
+        chainId: 31337,
+        walletKind: "eoa",
+        held: ["positions:read", "orders:write"],
+        kept: ["positions:read"],
+        block: { number: expect.any(String), hash: expect.stringMatching(/^0x[0-9a-f]{64}$/) },
+      },
+    ]);
+    const audit = await query(
+      `SELECT data FROM audit_events WHERE type = 'session_scope_divergence' AND request_id = 'cli'`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0].data).toMatchObject({ count: 1, divergent: [{ sessionId: viewing.body.session_id }] });
+    // Reporting only: the service's reconciliation narrows.
+    const [session] = await query(`SELECT scopes FROM sessions WHERE id = $1`, [viewing.body.session_id]);
+    expect(session.scopes).toEqual(["positions:read", "orders:write"]);
+    expect((await service().reconcile(follower().chain)).sessions?.divergent).toHaveLength(1);
+
+    // The random histories below start from accounts without a pass.
+    await write(ACCOUNTS[0], {
+      address: oz.pass,
+      abi: devPassAbi,
+      functionName: "transferFrom",
+      args: [holder.address, address(ADMIN), minted!.args.tokenId],
+    });
+    await caughtUp();
   });
 
   it("P5 while a source on another chain does not answer, reconciliation leaves the sessions it speaks for alone (no narrowing for an outage)", async () => {

@@ -23,7 +23,8 @@ ${DEV_FACT_USAGE}
   sigil kek rewrap               re-wrap data keys still under a former KEK (SIGIL_KEK_PREVIOUS)
                                  (keys/kek use DATABASE_URL, or dev mode's PGlite: stop npm start first)
   sigil reconcile                compare the role index the chain follower built with direct registry
-                                 reads (SIGIL_CHAINS, else the dev chain); exits 1 on any divergence
+                                 reads, and live sessions' scopes with a direct read of every policy
+                                 source (SIGIL_CHAINS, else the dev chain); exits 1 on any divergence
   sigil policy check [--json]    validate SIGIL_POLICY and check each source on its chain: code, interface,
                                  events; exits 0 only if all pass, 78 for a policy file that does not parse
   sigil policy explain <address> [--chain N] [--wallet eoa|contract] [--json]
