@@ -27,6 +27,7 @@ import {
   type SourceCheck,
 } from "../../apps/cli/src/commands/policy.js";
 import { type LocalChain, startLocalChain } from "../fixtures/local-chain.js";
+import { signIn, startSigil } from "../fixtures/sigil-app.js";
 
 const admin = devAccount(DevAccountIndex.admin).address;
 const trader = devAccount(DevAccountIndex.trader).address;
@@ -392,6 +393,42 @@ describe("sigil policy check | explain", () => {
         ]),
       );
     });
+
+    it("P7 explain --json prints the provenance a sign-in's grant row records, scope for scope, at the same block", async () => {
+      const sigil = await startSigil({}, { policy: async () => ({ sources: sources(), rules }) });
+      try {
+        const login = await signIn({ app: sigil.app, account: devAccount(DevAccountIndex.trader) });
+        expect(login.status).toBe(200);
+        expect(login.body.scope).toBe("orders:read orders:write positions:read");
+        const [row] = (await sigil.database.dataSource.query(
+          `SELECT scope_sources, block_number, block_hash FROM grants WHERE session_id = $1`,
+          [login.body.session_id],
+        )) as { scope_sources: unknown; block_number: string; block_hash: string }[];
+        // Nothing is mined between the sign-in and the explanation: both read the same block.
+        const io = capture();
+        expect(await policyExplain({ env: sigil.env, address: trader, json: true, ...io })).toBe(0);
+        const explanation = JSON.parse(io.out.join("\n")) as PolicyExplanation;
+        const head = await latest();
+        expect(explanation.blocks).toEqual([{ chainId: 31337, ...head }]);
+        expect({ number: String(row!.block_number), hash: row!.block_hash }).toEqual(head);
+
+        const at = { chainId: 31337, blockNumber: head.number, blockHash: head.hash };
+        const registry = { source: "registry", kind: "sigil-registry", address: stack.registry, ...at };
+        const pass = { source: "pass", kind: "erc721", address: oz.pass, ...at };
+        const kyc = { source: "kyc", kind: "eas", address: ext.eas, ...at };
+        const expected = {
+          "orders:read": { rule: "roles", sources: [registry] },
+          "positions:read": { rule: "roles", sources: [registry] },
+          "orders:write": { rule: "writers", sources: [registry, kyc, pass] },
+        };
+        expect(row!.scope_sources).toEqual(expected);
+        expect(explanation.provenance).toEqual(expected);
+        expect(explanation.provenance).toEqual(row!.scope_sources);
+      } finally {
+        await sigil.close();
+      }
+      // A whole auth-api on PGlite starts slowly on a shared machine.
+    }, 120_000);
 
     it("refuses a malformed address and an unknown wallet kind", async () => {
       await expect(policyExplain({ env, address: "0x123" })).rejects.toThrow("not an address: 0x123");

@@ -373,6 +373,8 @@ export class SessionService {
       method: "chain_sync",
       sessionId: session.id,
       subject: session.subject,
+      // A bot's session keeps naming the bot acting for its owner (its API key or session key).
+      ...(session.actor ? { actor: session.actor } : {}),
       requestedScopes: session.requestedScopes ?? undefined,
       grantedScopes: p.scopes,
       access: p.access,
