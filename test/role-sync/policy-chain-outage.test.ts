@@ -1,3 +1,4 @@
+import type { INestApplication } from "@nestjs/common";
 import { RoleSyncService } from "../../apps/auth-api/src/index.js";
 import {
   deployAccessStack,
@@ -8,10 +9,11 @@ import {
 } from "@sigil/chain/dev";
 import request from "supertest";
 import type { Address } from "viem";
+import { createVenueFor } from "../fixtures/example-venue.js";
 import { type RpcProxy, startRpcProxy } from "../fixtures/rpc-proxy.js";
 import { type SecondChain, startSecondChain } from "../fixtures/second-chain.js";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
-import { waitFor } from "../guard/support/wait.js";
+import { sleep, waitFor } from "../guard/support/wait.js";
 import { basic } from "../e2e/support/http.js";
 import { registryAdmin } from "./support/registry-admin.js";
 
@@ -21,18 +23,24 @@ const ADMIN = 0;
 const HOLDER = 5;
 const OTHER = 6;
 const address = (index: number): Address => devAccount(index).address;
+/** The example venue's guard: `maxRoleSyncAgeMs` default. */
+const VENUE_MAX_ROLE_SYNC_AGE_MS = 10_000;
+const order = { market: "BTC-USD", side: "buy", size: "0.1" };
 
 /**
- * A policy source on another chain whose RPC goes down (P5): at the auth-api, the scope it grants
- * fails closed (503 role_sync_stale naming that chain, left out of /v1/me and introspection) while the
- * sign-in chain's scopes keep working, and it comes back when the chain does.
+ * A policy source on another chain whose RPC goes down (P5): at the auth-api and at a resource server
+ * (the example venue, through the token's `scope_chains` and the feed's `roleSync`), the scopes it
+ * grants fail closed (503 role_sync_stale naming that chain) while the sign-in chain's scopes keep
+ * working, and they come back when the chain does.
  */
 describe("a policy source's chain down", () => {
   let sigil: SigilTestEnvironment;
   let chainB: SecondChain;
   let proxyB: RpcProxy;
   let ozB: PolicyDemoOz;
+  let venue: INestApplication;
   const api = () => request(sigil.app.getHttpServer());
+  const atVenue = () => request(venue.getHttpServer());
   const followers = () => sigil.app.get(RoleSyncService);
 
   beforeAll(async () => {
@@ -72,7 +80,7 @@ describe("a policy source's chain down", () => {
           },
           rules: [
             { id: "registry", scopesFrom: "registry" },
-            { id: "far-admins", scopes: ["sigil:admin"], when: ["passB"] },
+            { id: "far-admins", scopes: ["sigil:admin", "orders:write"], when: ["passB"] },
           ],
         }),
       },
@@ -81,33 +89,54 @@ describe("a policy source's chain down", () => {
     await waitFor(() => (followers().follower(CHAIN_B)?.steps ?? 0) > 0, { timeoutMs: 10_000 });
     const admin = registryAdmin(sigil.chain, sigil.stack.registry);
     await admin.grantRole("VIEWER", address(HOLDER));
+    await sigil.app.listen(0, "127.0.0.1");
+    venue = await createVenueFor(sigil, await sigil.app.getUrl());
   });
 
   afterAll(async () => {
+    await venue?.close();
     await sigil?.close();
     await proxyB?.close();
     await chainB?.stop();
   });
 
-  it("P5 chain B down: its scope answers 503 role_sync_stale naming chain B, chain A's scopes keep working; both recover", async () => {
+  it("P5 chain B down: its scopes answer 503 role_sync_stale naming chain B at the auth-api and at the venue, chain A's scopes keep working; both recover", async () => {
     const login = await signIn({ app: sigil.app, account: devAccount(HOLDER) });
     expect(login.status).toBe(200);
-    expect(login.body.scope).toBe("positions:read sigil:admin");
+    expect(login.body.scope).toBe("orders:write positions:read sigil:admin");
+    // The token says which scopes chain B could grant: a resource server checks that chain for them.
+    const scopeChainsOf = (token: string) =>
+      JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).scope_chains;
+    const expected = { "orders:write": [CHAIN_B], "sigil:admin": [CHAIN_B] };
+    expect(scopeChainsOf(login.body.access_token)).toEqual(expected);
+    const refreshed = await api()
+      .post("/v1/auth/refresh")
+      .send({ refresh_token: login.body.refresh_token })
+      .expect(200);
+    expect(scopeChainsOf(refreshed.body.access_token)).toEqual(expected);
     const auth = `Bearer ${login.body.access_token}`;
     const othersGrants = () =>
       api()
         .get("/v1/grants")
         .query({ subject: `eip155:31337:${address(OTHER)}` })
         .set("Authorization", auth);
+    const placeOrder = () => atVenue().post("/orders").set("Authorization", auth).send(order);
+    const positions = () => atVenue().get("/positions").set("Authorization", auth);
     await othersGrants().expect(200);
+    await placeOrder().expect(201);
+    await positions().expect(200);
+    // Past the follower's re-check of freshly signed-in sessions (2 s overlap): that re-check, reading
+    // chain B while down, would narrow the session instead of deferring (a separate issue, reported).
+    await sleep(2_500);
 
     proxyB.down = true;
+    const downAt = performance.now();
     try {
       await waitFor(async () => (await othersGrants()).status === 503, { timeoutMs: 10_000, everyMs: 50 });
       const refused = await othersGrants();
       expect(refused.body).toMatchObject({ error: "role_sync_stale" });
       expect(JSON.stringify(refused.body)).toContain(String(CHAIN_B));
-      // Chain A's scope is untouched: /v1/me answers with it, without the one chain B grants.
+      // Chain A's scope is untouched: /v1/me answers with it, without the ones chain B grants.
       const me = await api().get("/v1/me").set("Authorization", auth).expect(200);
       expect(me.body.scope).toEqual(["positions:read"]);
       const introspected = await api()
@@ -120,11 +149,25 @@ describe("a policy source's chain down", () => {
       const during = await signIn({ app: sigil.app, account: devAccount(HOLDER) });
       expect(during.status).toBe(200);
       expect(during.body.scope).toBe("positions:read");
+
+      // The venue refuses chain B's scope once the feed's age of chain B passes its bound.
+      await waitFor(async () => (await placeOrder()).status === 503, { timeoutMs: 20_000, everyMs: 100 });
+      const staleAfter = performance.now() - downAt;
+      expect(staleAfter).toBeLessThan(VENUE_MAX_ROLE_SYNC_AGE_MS + 2_000);
+      // Not before: the venue's view of the age lags by at most its 5 s long poll.
+      expect(staleAfter).toBeGreaterThan(VENUE_MAX_ROLE_SYNC_AGE_MS - 6_000);
+      const atVenueRefused = await placeOrder().expect(503);
+      expect(atVenueRefused.body.error).toBe("role_sync_stale");
+      expect(atVenueRefused.body.message).toContain(`chain ${CHAIN_B}`);
+      expect(atVenueRefused.headers["retry-after"]).toBeDefined();
+      await positions().expect(200);
     } finally {
       proxyB.down = false;
     }
     await waitFor(async () => (await othersGrants()).status === 200, { timeoutMs: 10_000, everyMs: 50 });
     const me = await api().get("/v1/me").set("Authorization", auth).expect(200);
-    expect(me.body.scope).toEqual(["positions:read", "sigil:admin"]);
+    expect(me.body.scope).toEqual(["orders:write", "positions:read", "sigil:admin"]);
+    await waitFor(async () => (await placeOrder()).status === 201, { timeoutMs: 15_000, everyMs: 100 });
+    await positions().expect(200);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from "@nestjs/common";
 import { AppConfig } from "@sigil/config";
-import { InsufficientScopeError, RoleSyncStaleError, type ScopeChains, scopeChains } from "@sigil/core";
+import { InsufficientScopeError, RoleSyncStaleError, type ScopeChains, scopeChainsCache } from "@sigil/core";
 import type { SessionEntity } from "@sigil/persistence";
 import { RoleSyncStatusService } from "../role-sync/role-sync-status.service.js";
 
@@ -15,12 +15,14 @@ export class LiveScopeSet extends Set<string> {
  */
 @Injectable()
 export class LiveScopes {
-  private readonly chainsBySignIn = new Map<string, ScopeChains>();
+  private readonly chainsOf: ReturnType<typeof scopeChainsCache>;
 
   constructor(
     private readonly roleSync: RoleSyncStatusService,
-    private readonly config: AppConfig,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.chainsOf = scopeChainsCache(config.policy);
+  }
 
   /**
    * `claimed` (space-separated) ∩ the session's scopes, in claim order. `role_sync_stale` (503) while
@@ -42,17 +44,7 @@ export class LiveScopes {
   }
 
   private scopeChains(session: Pick<SessionEntity, "chainId" | "walletKind">): ScopeChains {
-    const key = `${session.chainId}:${session.walletKind}`;
-    let chains = this.chainsBySignIn.get(key);
-    if (!chains) {
-      chains = scopeChains({
-        policy: this.config.policy,
-        signInChainId: session.chainId,
-        walletKind: session.walletKind,
-      });
-      this.chainsBySignIn.set(key, chains);
-    }
-    return chains;
+    return this.chainsOf({ signInChainId: session.chainId, walletKind: session.walletKind });
   }
 }
 

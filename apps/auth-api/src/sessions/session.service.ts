@@ -1,5 +1,13 @@
 import { Injectable } from "@nestjs/common";
-import { type AccessSnapshot, grantedProvenance, InvalidGrantError, type ScopeProvenance } from "@sigil/core";
+import {
+  type AccessSnapshot,
+  grantedProvenance,
+  InvalidGrantError,
+  type ScopeProvenance,
+  scopeChainsCache,
+  scopeChainsClaim,
+  type WalletKind,
+} from "@sigil/core";
 import {
   afterCommit,
   createStatementBatcher,
@@ -48,6 +56,7 @@ interface LockedToken {
   absolute_expires_at: Date;
   session_revoked_at: Date | null;
   session_scopes: string[];
+  wallet_kind: WalletKind;
 }
 
 /** What a rotation came to: new tokens, a replay that revoked the family, or a refusal. */
@@ -94,6 +103,8 @@ export interface NarrowWithinParameters {
  */
 @Injectable()
 export class SessionService {
+  private readonly chainsOf: ReturnType<typeof scopeChainsCache>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
@@ -101,6 +112,7 @@ export class SessionService {
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {
+    this.chainsOf = scopeChainsCache(config.policy);
     this.rotations = createStatementBatcher({
       onBatch: (size) => metrics.writeBatchSize.observe({ statement: "refresh" }, size),
       runOne: (p) => dataSource.transaction((manager) => this.rotateWithin(manager, p)),
@@ -177,7 +189,7 @@ export class SessionService {
     const [token]: LockedToken[] = await manager.query(
       `SELECT t.id, t.parent_id, t.expires_at, t.used_at, t.revoked_at, t.replaced_by_id, s.id AS session_id,
               s.subject, s.chain_id, s.requested_scopes, s.absolute_expires_at, s.revoked_at AS session_revoked_at,
-              s.scopes AS session_scopes
+              s.scopes AS session_scopes, s.wallet_kind
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
         WHERE t.token_hash = $1 FOR UPDATE OF s, t`,
       [p.tokenHash],
@@ -251,6 +263,7 @@ export class SessionService {
       sessionId: session.id,
       scopes: p.grantedScopes,
       now: p.now,
+      walletKind: token.wallet_kind,
     });
     await recordRotation(manager, {
       now: p.now,
@@ -420,16 +433,22 @@ export class SessionService {
     return grantedProvenance({ provenance: latest?.scope_sources, granted: p.scopes });
   }
 
-  /** An access token for `sessionId`, signed with the current key (also for sign-in and bots). */
+  /**
+   * An access token for `sessionId`, signed with the current key (also for sign-in and bots). With
+   * role sync on, it names the other chains behind each scope (`scope_chains`, P5) for
+   * `walletKind`; without one, as for an EOA, whose sources are a superset (over, never under).
+   */
   signAccess(p: {
     subject: string;
     sessionId: string;
     scopes: string[];
     now: Date;
+    walletKind?: WalletKind;
     ttlSeconds?: number;
     act?: { sub: string };
     cnf?: { jkt: string };
   }) {
+    const scopeChains = this.scopeChainsOf(p.subject, p.walletKind ?? "eoa", p.scopes);
     return signAccessToken({
       key: this.keys.current(),
       claims: {
@@ -440,10 +459,18 @@ export class SessionService {
         sid: p.sessionId,
         ...(p.act ? { act: p.act } : {}),
         ...(p.cnf ? { cnf: p.cnf } : {}),
+        ...(scopeChains ? { scope_chains: scopeChains } : {}),
       },
       now: p.now,
       ttlSeconds: p.ttlSeconds ?? this.config.lifetimes.accessToken,
     });
+  }
+
+  /** Resource servers check these chains only against the feed's `roleSync`, sent with role sync on. */
+  private scopeChainsOf(subject: string, walletKind: WalletKind, scopes: string[]) {
+    if (!this.config.roleSync.enabled) return undefined;
+    const signInChainId = Number(/^eip155:(\d+):/.exec(subject)?.[1]);
+    return scopeChainsClaim(this.chainsOf({ signInChainId, walletKind }), scopes);
   }
 
   /** The token response of a session with a refresh token (login and rotation). */

@@ -66,6 +66,7 @@ export class LoginSessions {
       sessionId,
       scopes: p.grantedScopes,
       now: p.now,
+      walletKind: p.walletKind,
     });
 
     const recorded = await this.loginRecorder.run({

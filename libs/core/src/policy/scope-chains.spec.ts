@@ -1,5 +1,5 @@
 import type { Policy } from "./policy.js";
-import { appliesTo, scopeChains } from "./scope-chains.js";
+import { appliesTo, scopeChains, scopeChainsCache, scopeChainsClaim } from "./scope-chains.js";
 
 const A = "0x00000000000000000000000000000000000000aa";
 const policy: Policy = {
@@ -76,5 +76,20 @@ describe("scopeChains", () => {
   it("is empty for the default registry policy: the sign-in chain alone decides", () => {
     const only = { sources: { registry: policy.sources.registry! }, rules: [policy.rules[0]!] };
     expect(scopeChains({ policy: only, signInChainId: 1, walletKind: "eoa" }).of("orders:write")).toEqual([]);
+  });
+});
+
+describe("scopeChainsClaim", () => {
+  it("P5 lists only the granted scopes another chain could grant, and is absent when none could", () => {
+    const chainsOf = scopeChainsCache(policy);
+    const wallet = chainsOf({ signInChainId: 1, walletKind: "eip1271" });
+    expect(scopeChainsClaim(wallet, ["orders:read", "orders:write", "vault:operate"])).toEqual({
+      "orders:write": [2],
+    });
+    expect(scopeChainsClaim(wallet, ["orders:read", "positions:read"])).toBeUndefined();
+    expect(chainsOf({ signInChainId: 1, walletKind: "eip1271" })).toBe(wallet);
+    expect(scopeChainsClaim(chainsOf({ signInChainId: 1, walletKind: "eoa" }), ["orders:read"])).toEqual({
+      "orders:read": [3],
+    });
   });
 });

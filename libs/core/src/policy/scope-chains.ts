@@ -71,3 +71,32 @@ export function scopeChains({ policy, signInChainId, walletKind }: ScopeChainsPa
     of: (scope) => [...new Set([...(byScope.get(scope) ?? []), ...anyScope])].sort((a, b) => a - b),
   };
 }
+
+/** `scopeChains` of one policy, computed once per sign-in chain and wallet kind (the policy is fixed at boot). */
+export function scopeChainsCache(
+  policy: Policy,
+): (signIn: Omit<ScopeChainsParameters, "policy">) => ScopeChains {
+  const cache = new Map<string, ScopeChains>();
+  return ({ signInChainId, walletKind }) => {
+    const key = `${signInChainId}:${walletKind}`;
+    let chains = cache.get(key);
+    if (!chains) cache.set(key, (chains = scopeChains({ policy, signInChainId, walletKind })));
+    return chains;
+  };
+}
+
+/**
+ * The access token's `scope_chains` claim: each of `scopes` that another chain could grant, with
+ * those chains; undefined when none does (the claim is then left out).
+ */
+export function scopeChainsClaim(
+  chains: ScopeChains,
+  scopes: readonly string[],
+): Record<string, number[]> | undefined {
+  let claim: Record<string, number[]> | undefined;
+  for (const scope of scopes) {
+    const of = chains.of(scope);
+    if (of.length > 0) (claim ??= {})[scope] = [...of];
+  }
+  return claim;
+}

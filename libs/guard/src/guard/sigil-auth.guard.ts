@@ -87,10 +87,11 @@ export class SigilAuthGuard implements CanActivate {
     policy: RouteRequirement,
     principal: SigilPrincipal,
   ): true {
-    // A scope check trusts on-chain roles: only while the issuer confirms them (fail closed, D1).
+    // A scope check trusts on-chain roles: only while the issuer confirms them, on the sign-in chain
+    // and on the chains the token lists for the route's scopes (fail closed, D1, P5).
     if (policy.scopes.length > 0) {
       try {
-        this.revocations.assertRolesFresh(principal.chainId);
+        this.revocations.assertRolesFresh(principal, policy.scopes);
       } catch (error) {
         refuse(response, error);
       }

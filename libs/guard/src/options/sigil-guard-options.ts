@@ -17,7 +17,8 @@ export interface RevocationFeedOptions {
   /**
    * When the issuer follows on-chain roles and reports a chain's roles confirmed longer ago than
    * this, routes that require scopes answer 503 `role_sync_stale` (a revoked role may not have
-   * reached us); default 10 000 ms. Routes without scopes still answer.
+   * reached us); default 10 000 ms. Routes without scopes still answer. That is the token's sign-in
+   * chain for every scope, and the chains its `scope_chains` claim lists for a route's scopes (P5).
    */
   maxRoleSyncAgeMs?: number;
   /**

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { fetchJson, UpstreamRequestError } from "../http/fetch-json.js";
 import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
 import { RoleSyncStaleError } from "../errors/guard-errors.js";
+import type { SigilPrincipal } from "../principal/sigil-principal.js";
 import { type Narrowing, parseRevocations, type RevocationPage } from "./parse-revocations.js";
+import { staleRoleSync } from "./stale-role-sync.js";
 
 // Catching up after an outage: pages read back to back in one poll before yielding to the timer.
 const MAX_PAGES_PER_POLL = 20;
@@ -79,15 +81,30 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Throws `role_sync_stale` when the issuer follows `chainId`'s roles and last confirmed them
-   * longer ago than allowed (or never). Issuers that do not follow roles report nothing: no check.
+   * Throws `role_sync_stale` naming the chain when a route requiring `required` depends on roles the
+   * issuer confirmed longer ago than allowed: the sign-in chain's (when reported) and every chain the
+   * token's `scope_chains` lists for a required scope (never reported: stale). See {@link staleRoleSync}.
    */
-  assertRolesFresh(chainId: number): void {
-    if (this.options.revocations === undefined || !this.rolesConfirmedAt.has(chainId)) return;
-    const age = this.nowMs() - this.rolesConfirmedAt.get(chainId)!;
-    if (age > this.options.revocations.maxRoleSyncAgeMs) {
-      throw new RoleSyncStaleError(`the issuer has not confirmed chain ${chainId}'s roles for ${age} ms`);
-    }
+  assertRolesFresh(principal: SigilPrincipal, required: readonly string[]): void {
+    const scopeChains = principal.claims.scope_chains;
+    if (this.options.revocations === undefined) return;
+    if (this.rolesConfirmedAt.size === 0 && scopeChains === undefined) return;
+    const stale = staleRoleSync({
+      signInChainId: principal.chainId,
+      required,
+      scopeChains,
+      confirmedAt: this.rolesConfirmedAt,
+      nowMs: this.nowMs(),
+      maxAgeMs: this.options.revocations.maxRoleSyncAgeMs,
+    });
+    if (stale === undefined) return;
+    const since = stale.ageMs === null ? "" : ` for ${stale.ageMs} ms`;
+    throw new RoleSyncStaleError(
+      stale.scope === undefined
+        ? `the issuer has not confirmed chain ${stale.chainId}'s roles${since}`
+        : `scope ${stale.scope} comes from chain ${stale.chainId}, whose roles the issuer has not confirmed${since || " yet"}`,
+      { details: { ...stale } },
+    );
   }
 
   /**

@@ -19,4 +19,10 @@ export interface AccessTokenClaims {
   act?: { sub: string };
   /** RFC 9449 key binding, for DPoP-bound tokens. */
   cnf?: { jkt: string };
+  /**
+   * Granted scopes that a policy source on a chain other than the sign-in chain could grant, with
+   * those chains: a resource server trusts each only while the issuer confirms all its chains (P5).
+   * Absent when the sign-in chain alone decides every scope.
+   */
+  scope_chains?: Record<string, number[]>;
 }

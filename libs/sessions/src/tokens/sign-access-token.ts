@@ -7,7 +7,7 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
 
 export interface SignAccessTokenParameters {
   key: SigningKey;
-  claims: Pick<AccessTokenClaims, "iss" | "aud" | "sub" | "scope" | "sid" | "act" | "cnf">;
+  claims: Pick<AccessTokenClaims, "iss" | "aud" | "sub" | "scope" | "sid" | "act" | "cnf" | "scope_chains">;
   now: Date;
   ttlSeconds: number;
   /** Token id; a random UUID by default. */

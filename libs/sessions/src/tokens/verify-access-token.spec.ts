@@ -149,6 +149,24 @@ describe("verifyAccessToken", () => {
     expect(reasonOf(es256({ alg: "ES256", typ: "at+jwt", kid: key.kid }, withoutSid))).toBe("claims");
   });
 
+  it("P5: keeps scope_chains and refuses a malformed one rather than reading it as absent", () => {
+    const scoped = signAccessToken({
+      key,
+      claims: { ...claims, scope_chains: { "orders:read": [31338] } },
+      now,
+      ttlSeconds: 600,
+    });
+    expect(
+      verifyAccessToken({ token: scoped.token, resolveKey, issuer, audience, now }).scope_chains,
+    ).toEqual({
+      "orders:read": [31338],
+    });
+    const header = { alg: "ES256", typ: "at+jwt", kid: key.kid };
+    for (const bad of [[31338], { "orders:read": 31338 }, { "orders:read": ["31338"] }, { x: [0] }]) {
+      expect(reasonOf(es256(header, { ...payload(), scope_chains: bad }))).toBe("claims");
+    }
+  });
+
   it("refuses a token whose signature was altered", () => {
     const [h, p, s] = token.split(".");
     const flipped = `${h}.${p}.${s!.slice(0, -2)}${s!.endsWith("A") ? "BA" : "AA"}`;

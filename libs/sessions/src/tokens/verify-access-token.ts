@@ -99,7 +99,22 @@ function assertClaims(value: unknown): AccessTokenClaims {
     typeof c.iat === "number" &&
     typeof c.exp === "number" &&
     (c.act === undefined || typeof c.act?.sub === "string") &&
-    (c.cnf === undefined || typeof c.cnf?.jkt === "string");
+    (c.cnf === undefined || typeof c.cnf?.jkt === "string") &&
+    (c.scope_chains === undefined || isScopeChains(c.scope_chains));
   if (!ok) throw new InvalidTokenError("claims", "token lacks required claims");
   return c as AccessTokenClaims;
+}
+
+// A malformed claim must not pass as "no other chain": the guard would then skip its checks.
+function isScopeChains(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (chains) =>
+        Array.isArray(chains) &&
+        chains.every((chain) => Number.isSafeInteger(chain) && (chain as number) > 0),
+    )
+  );
 }
