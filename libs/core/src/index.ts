@@ -21,5 +21,6 @@ export * from "./tokens/token-response.js";
 export * from "./policy/policy.js";
 export * from "./policy/source-answer.js";
 export * from "./policy/evaluate-policy.js";
+export * from "./policy/undecided-scopes.js";
 export * from "./policy/explain-policy.js";
 export * from "./policy/scope-chains.js";

@@ -1,4 +1,5 @@
 import type { ScopeProvenance } from "../policy/source-answer.js";
+import type { UndecidedScopes } from "../policy/undecided-scopes.js";
 import type { BlockRef } from "../chain-sync/block-ref.js";
 import type { Role } from "../roles/role.js";
 
@@ -18,4 +19,6 @@ export interface AccessSnapshot {
   validUntil?: Date;
   /** Sources that did not answer (their chain or contract is down): their scopes are out for now, not lost. */
   unavailable?: string[];
+  /** What those sources could still grant: an event elsewhere neither grants nor takes these scopes. */
+  undecided?: UndecidedScopes;
 }
