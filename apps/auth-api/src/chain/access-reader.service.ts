@@ -1,7 +1,7 @@
 import { Injectable } from "@nestjs/common";
 import { appliesTo, type ChainClient, ChainClients, readLatestBlock, readPolicy } from "@sigil/chain";
 import { AppConfig } from "@sigil/config";
-import type { AccessSnapshot, BlockRef, WalletKind } from "@sigil/core";
+import { type AccessSnapshot, type BlockRef, undecidedScopes, type WalletKind } from "@sigil/core";
 import type { Address } from "viem";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
 
@@ -99,6 +99,7 @@ export class AccessReaderService {
     const unavailable = Object.values(readings).flatMap((reading) =>
       reading.unavailable ? [reading.source] : [],
     );
+    const undecided = undecidedScopes({ policy: this.config.policy, readings });
     return {
       address: p.address,
       roles: evaluation.roles,
@@ -107,6 +108,7 @@ export class AccessReaderService {
       provenance: evaluation.provenance,
       ...(evaluation.validUntil ? { validUntil: evaluation.validUntil } : {}),
       ...(unavailable.length > 0 ? { unavailable } : {}),
+      ...(undecided ? { undecided } : {}),
     };
   }
 

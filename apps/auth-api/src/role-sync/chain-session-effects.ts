@@ -28,6 +28,11 @@ export interface PreparedEffects {
   access: Map<string, { group: SessionGroup; access: AccessSnapshot }>;
   /** Accounts that lost a role or an ownership in the batch: their sessions end instead of narrowing. */
   roleRevoked: Set<Hex>;
+  /**
+   * Keep what sources that did not answer could still grant: an event elsewhere did not change their
+   * facts, and their scopes fail closed while their chain is stale. Not for a lapse (time decides it).
+   */
+  keepUndecided?: boolean;
 }
 
 /** Reads what the policy allows a session group, this chain pinned to `at` (others at their latest). */
@@ -99,7 +104,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
           AND (address = ANY($3) OR scopes && $4)`,
       [this.p.signInChains, this.now(), [...accounts], [...removedScopes]],
     );
-    return { access: await this.readAll(groups, batch.to), roleRevoked };
+    return { access: await this.readAll(groups, batch.to), roleRevoked, keepUndecided: true };
   }
 
   async applyWithin(
@@ -157,6 +162,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     const prepared: PreparedEffects = {
       access: await this.readAll(groups, position),
       roleRevoked: new Set(ending),
+      keepUndecided: true,
     };
     await this.p.dataSource.transaction((manager) => this.enforce(manager, prepared));
   }
@@ -196,6 +202,9 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     for (const { group, access } of prepared.access.values()) {
       const { address } = group;
       const allowed = new Set(access.scopes);
+      const undecided = prepared.keepUndecided ? access.undecided : undefined;
+      const keeps = (scope: string) =>
+        allowed.has(scope) || undecided?.any === true || undecided?.scopes.includes(scope) === true;
       const live = await manager.getRepository(SessionEntity).find({
         where: {
           chainId: group.chainId,
@@ -207,7 +216,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
         lock: { mode: "pessimistic_write" },
       });
       for (const session of live) {
-        const kept = session.scopes.filter((scope) => allowed.has(scope));
+        const kept = session.scopes.filter(keeps);
         if (kept.length === session.scopes.length) continue;
         if (prepared.roleRevoked.has(address)) {
           await this.p.sessions.revokeWithin(manager, {
