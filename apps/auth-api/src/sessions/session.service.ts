@@ -435,20 +435,20 @@ export class SessionService {
 
   /**
    * An access token for `sessionId`, signed with the current key (also for sign-in and bots). With
-   * role sync on, it names the other chains behind each scope (`scope_chains`, P5) for
-   * `walletKind`; without one, as for an EOA, whose sources are a superset (over, never under).
+   * role sync on, it names the other chains behind each scope (`scope_chains`, P5) for the session's
+   * sign-in chain and `walletKind`.
    */
   signAccess(p: {
     subject: string;
     sessionId: string;
     scopes: string[];
     now: Date;
-    walletKind?: WalletKind;
+    walletKind: WalletKind;
     ttlSeconds?: number;
     act?: { sub: string };
     cnf?: { jkt: string };
   }) {
-    const scopeChains = this.scopeChainsOf(p.subject, p.walletKind ?? "eoa", p.scopes);
+    const scopeChains = this.scopeChainsOf(p.subject, p.walletKind, p.scopes);
     return signAccessToken({
       key: this.keys.current(),
       claims: {

@@ -67,6 +67,7 @@ export class BotSessions {
       sessionId,
       scopes: p.grantedScopes,
       now: p.now,
+      walletKind: p.owner.walletKind,
       ttlSeconds,
       act: { sub: p.actor },
       ...(p.keyThumbprint ? { cnf: { jkt: p.keyThumbprint } } : {}),
