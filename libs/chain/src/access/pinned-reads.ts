@@ -36,7 +36,8 @@ interface PendingCall {
 /**
  * The reads of one chain at one block hash that go out together. Calls and requests made before
  * the next turn of the event loop are sent at once, as one JSON-RPC batch; with the chain's
- * `multicall3` set, their `eth_call`s are folded into one `aggregate3` `eth_call` at the block hash.
+ * `multicall3` set, their `eth_call`s are folded into one `aggregate3` `eth_call` at the block hash
+ * (a lone call goes as it is).
  * A failing call fails with the error the direct `eth_call` would give (a revert, or no data).
  */
 export class PinnedReads {
