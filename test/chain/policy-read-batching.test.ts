@@ -10,7 +10,7 @@ import {
   type PolicyDemoExternal,
   type PolicyDemoOz,
 } from "@sigil/chain/dev";
-import { type Address, type Hex, isAddressEqual, zeroAddress, keccak256, stringToBytes } from "viem";
+import { type Address, isAddressEqual, zeroAddress, keccak256, stringToBytes } from "viem";
 import { type JsonRpcRequest, type RpcProxy, startRpcProxy } from "../fixtures/rpc-proxy.js";
 import { type SecondChain, startSecondChain } from "../fixtures/second-chain.js";
 import { type SigilTestEnvironment, signIn, startSigil } from "../fixtures/sigil-app.js";
