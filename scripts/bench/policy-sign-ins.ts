@@ -1,6 +1,13 @@
 // `npm run bench:policy` (P8): sign-ins/s with a policy of five sources on two chains beside the
-// registry-only figure, both auth-apis on one database, rounds alternated in the same run.
-import { deployPolicyDemoExternal, deployPolicyDemoOz, devAccount, DevAccountIndex } from "@sigil/chain/dev";
+// registry-only figure, the policy read as JSON-RPC batches and as Multicall3 calls, all auth-apis on
+// one database, rounds alternated in the same run.
+import {
+  deployPolicyDemoExternal,
+  deployPolicyDemoOz,
+  devAccount,
+  DevAccountIndex,
+  installMulticall3,
+} from "@sigil/chain/dev";
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -24,11 +31,12 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const rounds = Number(process.env.BENCH_SIGNIN_ROUNDS ?? 5);
 const log = (line: string) => console.log(`[bench:policy ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-const chainEntry = (chain: BenchChain) => ({
+const chainEntry = (chain: BenchChain, multicall3?: string) => ({
   chainId: chain.chainId,
   name: `bench-${chain.chainId}`,
   rpcUrls: [chain.url],
   registry: chain.registry,
+  ...(multicall3 ? { multicall3 } : {}),
 });
 
 /** Deploys the demo sources: registry, AccessControl vault and NFT pass on `home`; ERC-20 and EAS on `far`. */
@@ -93,12 +101,20 @@ async function main(): Promise<void> {
   const database = await createDatabase();
   try {
     const chains = JSON.stringify([chainEntry(home), chainEntry(far)]);
+    const multicall3 = await installMulticall3({ client: home.client });
+    await installMulticall3({ client: far.client });
+    const multicallChains = JSON.stringify([chainEntry(home, multicall3), chainEntry(far, multicall3)]);
     log("starting the registry-only auth-api and the policy auth-api on one database …");
     const registryOnly = await startAuthApi({ chain: home, databaseUrl: database.url });
     const withPolicy = await startAuthApi({
       chain: home,
       databaseUrl: database.url,
       env: { SIGIL_CHAINS: chains, SIGIL_POLICY: policyFile },
+    });
+    const withMulticall = await startAuthApi({
+      chain: home,
+      databaseUrl: database.url,
+      env: { SIGIL_CHAINS: multicallChains, SIGIL_POLICY: policyFile },
     });
     const trader = devAccount(DevAccountIndex.trader);
     const wallets = makeWallets(200, [
@@ -109,6 +125,7 @@ async function main(): Promise<void> {
       targets: [
         { label: "registry only", url: registryOnly.url },
         { label: "policy: 5 sources on 2 chains", url: withPolicy.url },
+        { label: "policy, multicall3 on both chains", url: withMulticall.url },
       ],
       flows: ["challenge"],
       wallets,
@@ -117,7 +134,11 @@ async function main(): Promise<void> {
       concurrency,
       onProgress: (line) => log(`  ${line}`),
     });
-    const [base, policy] = figures as [(typeof figures)[0], (typeof figures)[0]];
+    const [base, policy, multicall] = figures as [
+      (typeof figures)[0],
+      (typeof figures)[0],
+      (typeof figures)[0],
+    ];
     const fewer = 1 - policy.perSecond / base.perSecond;
     const row = (f: typeof base) =>
       `| ${f.target} | ${f.perSecond.toFixed(0)} | ${f.rounds.map((r) => r.toFixed(0)).join(", ")} | ${f.p50Ms.toFixed(0)} / ${f.p99Ms.toFixed(0)} ms | ${JSON.stringify(f.errors)} |`;
@@ -128,14 +149,16 @@ async function main(): Promise<void> {
       "| --- | ---: | --- | --- | --- |",
       row(base),
       row(policy),
+      row(multicall),
       "",
       `Policy vs registry only: ${(policy.perSecond / base.perSecond).toFixed(3)} (${(fewer * 100).toFixed(1)} % fewer; target ≤ 25 %: ${fewer <= 0.25 ? "met" : "missed"}).`,
+      `Multicall3 vs JSON-RPC batches: ${(multicall.perSecond / policy.perSecond).toFixed(3)}.`,
     ].join("\n");
     console.log(`\n${report}\n`);
     await mkdir(path.join(root, "bench-results"), { recursive: true });
     await writeFile(path.join(root, "bench-results", "policy.md"), `${report}\n`);
     await writeFile(path.join(root, "bench-results", "policy.json"), JSON.stringify(figures, null, 2));
-    await Promise.all([registryOnly.stop(), withPolicy.stop()]);
+    await Promise.all([registryOnly.stop(), withPolicy.stop(), withMulticall.stop()]);
   } finally {
     await database.drop().catch(() => undefined);
     stopAll();

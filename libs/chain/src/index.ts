@@ -2,6 +2,7 @@ export * from "./config/chain-config.js";
 export * from "./clients/chain-client.js";
 export * from "./clients/chain-clients.js";
 export * from "./access/call-at-hash.js";
+export * from "./access/pinned-reads.js";
 export * from "./access/read-access.js";
 export * from "./access/read-latest-block.js";
 export * from "./health/check-chain.js";

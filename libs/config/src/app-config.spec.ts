@@ -77,10 +77,25 @@ describe("loadConfig", () => {
       { SIGIL_CHAINS: chains.replace('"registry"', '"confirmations":-1,"registry"') },
       "SIGIL_CHAINS.0.confirmations",
     ],
+    [
+      { SIGIL_CHAINS: chains.replace('"registry"', '"multicall3":"0xca11","registry"') },
+      "SIGIL_CHAINS.0.multicall3",
+    ],
     [{ SIGIL_CHAINS: chains, SIGIL_ROLE_SYNC_POLL_MS: "5" }, "SIGIL_ROLE_SYNC_POLL_MS"],
     [{ SIGIL_CHAINS: chains, SIGIL_ROLE_SYNC: "yes" }, "SIGIL_ROLE_SYNC"],
     [{ SIGIL_CHAINS: chains, SIGIL_ENV: "staging" }, "SIGIL_ENV"],
   ])("rejects %j naming %s", (env, key) => expectInvalid(env as Record<string, string>, key));
+
+  it("checksums a chain's multicall3 address and leaves it out when unset", () => {
+    const withMulticall = chains.replace(
+      '"registry"',
+      '"multicall3":"0xca11bde05977b3631167028862be2a173976ca11","registry"',
+    );
+    expect(loadConfig({ SIGIL_CHAINS: withMulticall }).chains[0]?.multicall3).toBe(
+      "0xcA11bde05977b3631167028862bE2a173976CA11",
+    );
+    expect(loadConfig({ SIGIL_CHAINS: chains }).chains[0]).not.toHaveProperty("multicall3");
+  });
 
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ SIGIL_CHAINS: chains, DATABASE_URL: "", PORT: "" })).toMatchObject({

@@ -25,6 +25,11 @@ const chainSchema = z.object({
   fromBlock: z.number().int().min(0).default(0),
   /** Role sync: most blocks per eth_getLogs. */
   logRange: z.number().int().min(1).max(100_000).default(1_000),
+  /** A Multicall3 (`aggregate3`) contract: a sign-in's reads of the chain go as one eth_call. */
+  multicall3: z
+    .string()
+    .refine((value) => isAddress(value, { strict: false }), "must be a 20-byte hex address")
+    .optional(),
 });
 
 const booleanString = z.enum(["true", "false"]).transform((value) => value === "true");
@@ -300,6 +305,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     confirmations: chain.confirmations,
     fromBlock: chain.fromBlock,
     logRange: chain.logRange,
+    ...(chain.multicall3 ? { multicall3: getAddress(chain.multicall3) } : {}),
   }));
   const duplicate = chains.find((chain, i) => chains.findIndex((c) => c.chainId === chain.chainId) !== i);
   if (duplicate) {

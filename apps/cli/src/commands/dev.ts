@@ -1,5 +1,5 @@
 import { ChainClients, readPolicy } from "@sigil/chain";
-import { DEV_CHAIN_ID, devAccount, DevAccountIndex } from "@sigil/chain/dev";
+import { DEV_CHAIN_ID, devAccount, DevAccountIndex, installMulticall3 } from "@sigil/chain/dev";
 import { loadPolicyFile } from "@sigil/config";
 import type { Policy } from "@sigil/core";
 import { createDataSource, describeDatabase } from "@sigil/persistence";
@@ -46,8 +46,10 @@ export async function dev(): Promise<void> {
       dataSource.destroy(),
     );
 
+    // At the canonical address, as on mainnet: a sign-in's eth_calls go as one aggregate3 call.
+    const multicall3 = await installMulticall3({ client: chain.client });
     const chains = [
-      { chainId: DEV_CHAIN_ID, name: "dev", rpcUrls: [chain.url], registry: deployment.registry },
+      { chainId: DEV_CHAIN_ID, name: "dev", rpcUrls: [chain.url], registry: deployment.registry, multicall3 },
     ];
     const policyFile = await writeDevPolicy({ dataDir, deployment });
     // Checked here too, so a bad policy is reported before any service starts.

@@ -3,7 +3,7 @@ import type { Address, ContractFunctionArgs, ContractFunctionName } from "viem";
 import { accessRegistryAbi } from "../abi/generated/AccessRegistry.js";
 import type { ChainClient } from "../clients/chain-client.js";
 import { toChainError } from "../errors/to-chain-error.js";
-import { callAtHash } from "./call-at-hash.js";
+import { PinnedReads } from "./pinned-reads.js";
 import { readLatestBlock } from "./read-latest-block.js";
 
 export interface ReadAccessParameters {
@@ -13,6 +13,8 @@ export interface ReadAccessParameters {
   at?: Omit<BlockRef, "chainId">;
   /** The AccessRegistry to read; defaults to the chain's configured one. */
   registry?: Address;
+  /** Reads at `at` shared with other sources of a sign-in, so they go out together. */
+  reads?: PinnedReads;
 }
 
 type RegistryView = ContractFunctionName<typeof accessRegistryAbi, "view">;
@@ -27,25 +29,19 @@ export async function readAccess({
   address,
   at,
   registry = chain.config.registry,
+  reads,
 }: ReadAccessParameters): Promise<AccessSnapshot> {
   try {
     await chain.verifyChainId();
     const block = at ?? (await readLatestBlock(chain));
+    const pinned = reads ?? new PinnedReads(chain, block.hash);
     const call = <F extends RegistryView>(
       functionName: F,
       args: ContractFunctionArgs<typeof accessRegistryAbi, "view", F>,
-    ) =>
-      callAtHash({
-        client: chain.client,
-        to: registry,
-        abi: accessRegistryAbi,
-        functionName,
-        args,
-        blockHash: block.hash,
-      });
+    ) => pinned.call({ to: registry, abi: accessRegistryAbi, functionName, args });
 
+    // The held roles decide what else to read: a second round, sent with the chain's other reads.
     const [roleIds] = await call("accessOf", [address]);
-    // Independent reads go out together, in one JSON-RPC batch.
     const roles: Role[] = await Promise.all(
       roleIds.map(async (id) => {
         const [name, scopes] = await Promise.all([call("roleName", [id]), call("scopesOf", [id])]);

@@ -17,4 +17,9 @@ export interface ChainConfig {
   fromBlock?: number;
   /** Role sync: most blocks one eth_getLogs covers (default 1,000). */
   logRange?: number;
+  /**
+   * A Multicall3 contract (`aggregate3`): when set, the eth_calls of one read at one block hash go
+   * as one eth_call to it; otherwise they go as one JSON-RPC batch.
+   */
+  multicall3?: Address;
 }

@@ -9,6 +9,7 @@ import {
   type WalletKind,
 } from "@sigil/core";
 import type { Address } from "viem";
+import { PinnedReads } from "../access/pinned-reads.js";
 import type { ChainClient } from "../clients/chain-client.js";
 import type { PolicySourceAdapter } from "./sources/policy-source-adapter.js";
 import { policySourceAdapters } from "./sources/index.js";
@@ -43,7 +44,8 @@ export interface PolicyReading {
 
 /**
  * Reads every source that applies to this sign-in, each chain at one pinned block (its reads go
- * out together: one JSON-RPC batch per chain), and evaluates the policy's rules over the answers.
+ * out together: one JSON-RPC batch per chain and round, its eth_calls one Multicall3 `aggregate3`
+ * when the chain sets `multicall3`), and evaluates the policy's rules over the answers.
  * A failed read on the sign-in chain fails the call with its typed error; one on another chain
  * makes that chain's sources count as not holding (`unavailable`): their scopes fail closed.
  */
@@ -64,6 +66,12 @@ export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading
       }
     }),
   );
+  // One set of reads per chain: every source's calls at its pinned block go out together.
+  const reads = new Map<number, PinnedReads>();
+  const readsOf = (chain: ChainClient, block: BlockRef) => {
+    if (!reads.has(chain.chainId)) reads.set(chain.chainId, new PinnedReads(chain, block.hash));
+    return reads.get(chain.chainId)!;
+  };
   const readings: Record<string, SourceReading> = {};
   await Promise.all(
     sources.map(async (source) => {
@@ -83,7 +91,14 @@ export async function readPolicy(p: ReadPolicyParameters): Promise<PolicyReading
       }
       try {
         const chain = p.chain(source.chain);
-        const answer = await adapterOf(source).read({ chain, source, account: p.account, block, now: p.now });
+        const answer = await adapterOf(source).read({
+          chain,
+          source,
+          account: p.account,
+          block,
+          now: p.now,
+          reads: readsOf(chain, block),
+        });
         readings[source.id] = { ...reading, applies: true, answer };
         p.observe?.(source, answer.holds ? "holds" : "not_held");
       } catch (error) {

@@ -4,3 +4,4 @@ export * from "./SigilGovernor.js";
 export * from "./SigilTimelock.js";
 export * from "./SigilVotesToken.js";
 export * from "./IAccessRegistry.js";
+export * from "./Multicall3.js";

@@ -6,7 +6,7 @@ import {
   scopesForRoles,
 } from "@sigil/core";
 import { type Hex, isHex, parseAbi, size, zeroAddress } from "viem";
-import { callAtHash } from "../../access/call-at-hash.js";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
@@ -31,20 +31,18 @@ export const accessControlSource: PolicySourceAdapter<AccessControlSource> = {
   kind: PolicySourceKind.accessControl,
   events,
 
-  async read({ chain, source, account, block }) {
+  async read({ chain, source, account, block, reads = new PinnedReads(chain, block.hash) }) {
     try {
       const entries = roleEntries(source);
       await chain.verifyChainId();
-      // Independent reads go out together, in one JSON-RPC batch.
+      // Issued together, the reads go out with the chain's other reads of this sign-in.
       const held = await Promise.all(
         entries.map(([role]) =>
-          callAtHash({
-            client: chain.client,
+          reads.call({
             to: source.address,
             abi: accessControlAbi,
             functionName: "hasRole",
             args: [role, account],
-            blockHash: block.hash,
           }),
         ),
       );

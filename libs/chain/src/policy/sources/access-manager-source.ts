@@ -6,7 +6,7 @@ import {
   scopesForRoles,
 } from "@sigil/core";
 import { maxUint64, parseAbi, toHex, zeroAddress } from "viem";
-import { callAtHash } from "../../access/call-at-hash.js";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
@@ -39,20 +39,18 @@ export const accessManagerSource: PolicySourceAdapter<AccessManagerSource> = {
   kind: PolicySourceKind.accessManager,
   events,
 
-  async read({ chain, source, account, block }) {
+  async read({ chain, source, account, block, reads = new PinnedReads(chain, block.hash) }) {
     try {
       const configured = managerRoles(source);
       await chain.verifyChainId();
-      // Independent reads go out together, in one JSON-RPC batch.
+      // Issued together, the reads go out with the chain's other reads of this sign-in.
       const membership = await Promise.all(
         configured.map(({ roleId }) =>
-          callAtHash({
-            client: chain.client,
+          reads.call({
             to: source.address,
             abi: accessManagerAbi,
             functionName: "hasRole",
             args: [roleId, account],
-            blockHash: block.hash,
           }),
         ),
       );

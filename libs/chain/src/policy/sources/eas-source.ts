@@ -15,6 +15,7 @@ import {
   parseAbi,
   zeroHash,
 } from "viem";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import { callAtHash } from "../../access/call-at-hash.js";
 import type { ChainClient } from "../../clients/chain-client.js";
 import { toChainError } from "../../errors/to-chain-error.js";
@@ -72,34 +73,26 @@ async function readAttestations({
   account,
   block,
   now,
+  reads = new PinnedReads(chain, block.hash),
 }: ReadSourceParameters<EasSource>): Promise<SourceAnswer> {
   if (source.attesters.length === 0 || block.number < BigInt(source.fromBlock)) {
     return { holds: false, scopes: [] };
   }
   try {
     await chain.verifyChainId();
-    const logs = await chain.client.getLogs({
-      address: source.address,
-      event: attestedEvent,
-      args: { recipient: account, attester: source.attesters, schemaUID: source.schema },
-      fromBlock: BigInt(source.fromBlock),
-      toBlock: block.number,
-      strict: true,
-    });
-    const uids = [...new Set(logs.map((log) => log.args.uid))];
-    // Logs of a range cannot be pinned to a hash: the header read with the calls shows the pin is canonical.
-    const [header, ...attestations] = await Promise.all([
-      chain.client.getBlock({ blockNumber: block.number }),
-      ...uids.map((uid) =>
-        callAtHash({
-          client: chain.client,
-          to: source.address,
-          abi: easAbi,
-          functionName: "getAttestation",
-          args: [uid],
-          blockHash: block.hash,
+    // Logs of a range cannot be pinned to a hash: the header, read with them, shows the pin is canonical.
+    const [logs, header] = await Promise.all([
+      reads.with(() =>
+        chain.client.getLogs({
+          address: source.address,
+          event: attestedEvent,
+          args: { recipient: account, attester: source.attesters, schemaUID: source.schema },
+          fromBlock: BigInt(source.fromBlock),
+          toBlock: block.number,
+          strict: true,
         }),
       ),
+      reads.with(() => chain.client.getBlock({ blockNumber: block.number })),
     ]);
     if (header.hash !== block.hash) {
       throw new RpcUnavailableError(
@@ -107,6 +100,13 @@ async function readAttestations({
         { details: { chainId: chain.chainId, blockNumber: block.number.toString(), blockHash: block.hash } },
       );
     }
+    // The candidates are known only now: a second round, sent with the chain's other dependent reads.
+    const uids = [...new Set(logs.map((log) => log.args.uid))];
+    const attestations = await Promise.all(
+      uids.map((uid) =>
+        reads.call({ to: source.address, abi: easAbi, functionName: "getAttestation", args: [uid] }),
+      ),
+    );
     const nowSeconds = BigInt(Math.floor(now.getTime() / 1000));
     const valid = attestations.filter((a) =>
       isValid({ attestation: a, source, account, blockTime: header.timestamp, nowSeconds }),

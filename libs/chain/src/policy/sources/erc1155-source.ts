@@ -1,6 +1,6 @@
 import { ConfigInvalidError, type Erc1155Source, PolicySourceKind } from "@sigil/core";
 import { erc1155Abi, getAbiItem, maxUint256 } from "viem";
-import { callAtHash } from "../../access/call-at-hash.js";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
@@ -23,17 +23,15 @@ export const erc1155Source: PolicySourceAdapter<Erc1155Source> = {
   kind: PolicySourceKind.erc1155,
   events: [singleEvent, batchEvent],
 
-  async read({ chain, source, account, block }) {
+  async read({ chain, source, account, block, reads = new PinnedReads(chain, block.hash) }) {
     try {
       const [id, min] = [tokenId(source), tokenMinimum(source)];
       await chain.verifyChainId();
-      const balance = await callAtHash({
-        client: chain.client,
+      const balance = await reads.call({
         to: source.address,
         abi: erc1155Abi,
         functionName: "balanceOf",
         args: [account, id],
-        blockHash: block.hash,
       });
       return { holds: balance >= min, scopes: [] };
     } catch (error) {

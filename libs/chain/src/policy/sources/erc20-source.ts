@@ -1,7 +1,6 @@
 import { ConfigInvalidError, type Erc20Source, PolicySourceKind } from "@sigil/core";
 import { type Address, erc20Abi, getAbiItem, parseAbi, zeroAddress } from "viem";
-import { callAtHash } from "../../access/call-at-hash.js";
-import type { ChainClient } from "../../clients/chain-client.js";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
@@ -26,14 +25,13 @@ export const erc20Source: PolicySourceAdapter<Erc20Source> = {
   kind: PolicySourceKind.erc20,
   events: [transferEvent, votesChangedEvent],
 
-  async read({ chain, source, account, block }) {
+  async read({ chain, source, account, block, reads = new PinnedReads(chain, block.hash) }) {
     try {
       await chain.verifyChainId();
-      const at = { client: chain.client, to: source.address, blockHash: block.hash };
-      // Independent reads go out together, in one JSON-RPC batch.
+      // Both reads go out with the chain's other reads of this sign-in.
       const [decimals, amount] = await Promise.all([
-        callAtHash({ ...at, abi: erc20Abi, functionName: "decimals", args: [] }),
-        readMeasure({ chain, source, account, blockHash: block.hash }),
+        reads.call({ to: source.address, abi: erc20Abi, functionName: "decimals", args: [] }),
+        readMeasure({ reads, source, account }),
       ]);
       return { holds: amount >= scaledThreshold(source, decimals), scopes: [] };
     } catch (error) {
@@ -79,17 +77,16 @@ export const erc20Source: PolicySourceAdapter<Erc20Source> = {
 };
 
 interface ReadMeasureParameters {
-  chain: ChainClient;
+  reads: PinnedReads;
   source: Erc20Source;
   account: Address;
-  blockHash: `0x${string}`;
 }
 
-function readMeasure({ chain, source, account, blockHash }: ReadMeasureParameters): Promise<bigint> {
-  const at = { client: chain.client, to: source.address, blockHash };
+function readMeasure({ reads, source, account }: ReadMeasureParameters): Promise<bigint> {
+  const to = source.address;
   return source.measure === "votes"
-    ? callAtHash({ ...at, abi: votesAbi, functionName: "getVotes", args: [account] })
-    : callAtHash({ ...at, abi: erc20Abi, functionName: "balanceOf", args: [account] });
+    ? reads.call({ to, abi: votesAbi, functionName: "getVotes", args: [account] })
+    : reads.call({ to, abi: erc20Abi, functionName: "balanceOf", args: [account] });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Erc721Source, PolicySourceKind } from "@sigil/core";
 import { erc721Abi, getAbiItem, parseAbi } from "viem";
-import { callAtHash } from "../../access/call-at-hash.js";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 import { checkSource } from "./check-source.js";
 import { decodeSourceLog } from "./decode-source-log.js";
@@ -19,17 +19,15 @@ export const erc721Source: PolicySourceAdapter<Erc721Source> = {
   kind: PolicySourceKind.erc721,
   events: [transferEvent],
 
-  async read({ chain, source, account, block }) {
+  async read({ chain, source, account, block, reads = new PinnedReads(chain, block.hash) }) {
     try {
       const min = tokenMinimum(source);
       await chain.verifyChainId();
-      const balance = await callAtHash({
-        client: chain.client,
+      const balance = await reads.call({
         to: source.address,
         abi: erc721Abi,
         functionName: "balanceOf",
         args: [account],
-        blockHash: block.hash,
       });
       return { holds: balance >= min, scopes: [] };
     } catch (error) {

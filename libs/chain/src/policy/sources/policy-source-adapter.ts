@@ -1,5 +1,6 @@
 import type { BlockRef, PolicySource, PolicySourceKind, SourceAnswer } from "@sigil/core";
 import type { AbiEvent, Address, Log } from "viem";
+import type { PinnedReads } from "../../access/pinned-reads.js";
 import type { ChainClient } from "../../clients/chain-client.js";
 
 /** What a log does to the accounts a source answers for. */
@@ -19,6 +20,8 @@ export interface ReadSourceParameters<S extends PolicySource> {
   account: Address;
   /** Every `eth_call` is pinned to this block's hash (EIP-1898, requireCanonical). */
   block: BlockRef;
+  /** The chain's reads at `block`, shared by a sign-in's sources so they go out together (default: own). */
+  reads?: PinnedReads;
   /** Wall-clock time: an attestation expired by it no longer holds, even before a block says so. */
   now: Date;
 }

@@ -5,6 +5,7 @@ import {
   type SourceAnswer,
 } from "@sigil/core";
 import { decodeEventLog, getAbiItem, getAddress, isAddressEqual, type Log, parseAbi } from "viem";
+import { PinnedReads } from "../../access/pinned-reads.js";
 import { callAtHash } from "../../access/call-at-hash.js";
 import type { ChainClient } from "../../clients/chain-client.js";
 import { toChainError } from "../../errors/to-chain-error.js";
@@ -59,16 +60,15 @@ async function readOwner({
   source,
   account,
   block,
+  reads = new PinnedReads(chain, block.hash),
 }: ReadSourceParameters<SafeSource>): Promise<SourceAnswer> {
   try {
     await chain.verifyChainId();
-    const holds = await callAtHash({
-      client: chain.client,
+    const holds = await reads.call({
       to: source.address,
       abi: safeAbi,
       functionName: "isOwner",
       args: [account],
-      blockHash: block.hash,
     });
     return { holds, scopes: [] };
   } catch (error) {

@@ -11,8 +11,8 @@ import type { PolicySourceAdapter } from "./policy-source-adapter.js";
 /** Sigil's AccessRegistry: the roles an account holds and the scopes each confers, both on-chain. */
 export const sigilRegistrySource: PolicySourceAdapter<SigilRegistrySource> = {
   kind: "sigil-registry",
-  async read({ chain, source, account, block }) {
-    const access = await readAccess({ chain, address: account, at: block, registry: source.address });
+  async read({ chain, source, account, block, reads }) {
+    const access = await readAccess({ chain, address: account, at: block, registry: source.address, reads });
     return { holds: access.roles.length > 0, scopes: access.scopes, roles: access.roles };
   },
   events: ROLE_EVENTS,
