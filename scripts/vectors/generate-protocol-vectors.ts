@@ -115,10 +115,10 @@ function token(p: { claims?: Json; header?: Json; key?: { kid: string; jwk: Jwk 
   return `${input}.${es256(key.jwk, input)}`;
 }
 
+// A delegated bot token as the auth-api issues it: `sub` the owner, `act.sub` the key's thumbprint.
 const BOUND = {
   cnf: { jkt: thumbprint(KEYS.dpop.jwk) },
-  sub: `eip155:1:${BOT}`,
-  act: { sub: `eip155:1:${BOT}` },
+  act: { sub: `jkt:${thumbprint(KEYS.dpop.jwk)}` },
 };
 const BOUND_TOKEN = token({
   claims: { ...BOUND, scope: "orders:write", sid: "sess-bot-1", jti: "tok-bot-1" },
@@ -548,6 +548,20 @@ const revocations: Case[] = [
     requests: [withExpect(get(bearer(validToken), ["orders:write"]), insufficientScope(["orders:write"]))],
   },
   {
+    id: "feed-narrowing-at-issue-instant",
+    description:
+      "revokedAt equal to iat × 1000 (ms): the token is narrowed (issued at or before the narrowing).",
+    feed: feedOf([entry(SID, NOW - 60, "positions:read")]),
+    requests: [withExpect(get(bearer(validToken), ["orders:write"]), insufficientScope(["orders:write"]))],
+  },
+  {
+    id: "feed-narrowing-just-before-issue",
+    description:
+      "revokedAt 1 ms before iat × 1000: the token was issued after the narrowing and keeps its scopes.",
+    feed: feedOf([{ ...entry(SID, 0, "positions:read"), revokedAt: "2026-01-15T11:58:59.999Z" }]),
+    requests: [withExpect(get(bearer(validToken), ["orders:write"]), accept(principal()))],
+  },
+  {
     id: "feed-narrowings-intersect",
     description: "Several narrowings of one session apply together: the token keeps the intersection.",
     feed: feedOf([
@@ -650,12 +664,10 @@ const roleSyncCases: Case[] = [
 ];
 
 const BOT_PRINCIPAL = principal({
-  sub: `eip155:1:${BOT}`,
-  address: BOT,
   scopes: ["orders:write"],
   sid: "sess-bot-1",
   jti: "tok-bot-1",
-  act: { sub: `eip155:1:${BOT}` },
+  act: BOUND.act,
 });
 const dpopGet = (dpop: string | string[] | undefined, path = "/v1/orders", method = "GET") => ({
   method,
@@ -683,6 +695,12 @@ const dpop: Case[] = [
       proof({ payload: { htu: "https://VENUE.example:443/v1/orders?page=2#top" } }),
       "/v1/orders?page=3",
     ),
+    accept(BOT_PRINCIPAL),
+  ),
+  dpopCase(
+    "dpop-scheme-case-insensitive",
+    "The DPoP scheme name is case-insensitive, like Bearer (RFC 7235 §2.1).",
+    { ...dpopGet(proof()), headers: { authorization: `dpop ${BOUND_TOKEN}`, dpop: proof() } },
     accept(BOT_PRINCIPAL),
   ),
   dpopCase(
