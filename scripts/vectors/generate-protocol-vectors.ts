@@ -191,7 +191,6 @@ const get = (headers: Json, requiredScopes: string[] = ["positions:read"], path 
 
 // ---- feed pages --------------------------------------------------------------------------------
 
-const FEED_EMPTY = { status: 200, body: { revocations: [], cursor: "c0", more: false } };
 const entry = (sid: string, revokedAt: number, scope?: string) => ({
   sid,
   revokedAt: iso(revokedAt),
