@@ -211,7 +211,7 @@ interface Case {
   /** JWKS answers in order (the last repeats); absent: the `jwks.json` document. */
   jwks?: { status: number; body?: unknown }[];
   /** Feed pages in order; null: no feed configured. Absent: one empty page. */
-  feed?: { pages: { query: Json; status: number; body?: unknown }[] } | null;
+  feed?: { pages: { query: Json; status: number; body?: unknown }[]; longPollMs?: number } | null;
   requests: (ReturnType<typeof get> & { method: string; expect: Json; jwksFetches?: number })[];
 }
 
@@ -507,6 +507,27 @@ const revocations: Case[] = [
         },
         {
           query: { after: "c1" },
+          status: 200,
+          body: { revocations: [entry(SID, NOW - 30)], cursor: "c2", more: false },
+        },
+      ],
+    },
+    requests: [withExpect(get(bearer(validToken)), invalidToken("revoked"))],
+  },
+  {
+    id: "feed-long-poll",
+    description:
+      "With long polls (`longPollMs`), requests after the first carry `wait`; the issuer holds an empty answer up to that long.",
+    feed: {
+      longPollMs: 2000,
+      pages: [
+        {
+          query: {},
+          status: 200,
+          body: { revocations: [entry("sess-other", NOW - 40)], cursor: "c1", more: true },
+        },
+        {
+          query: { after: "c1", wait: "2000" },
           status: 200,
           body: { revocations: [entry(SID, NOW - 30)], cursor: "c2", more: false },
         },

@@ -34,6 +34,10 @@ interface Expectation {
   reason?: string;
   headers?: Record<string, string>;
 }
+interface Feed {
+  pages: FeedPage[];
+  longPollMs?: number;
+}
 interface VectorRequest {
   method: string;
   path: string;
@@ -46,7 +50,7 @@ interface VectorCase {
   id: string;
   description: string;
   jwks?: Answer[];
-  feed?: { pages: FeedPage[] } | null;
+  feed?: Feed | null;
   requests: VectorRequest[];
 }
 interface Config {
@@ -61,7 +65,7 @@ interface Config {
 
 const config = read<Config>("config.json");
 const defaultJwks = read<unknown>("jwks.json");
-const EMPTY_FEED: { pages: FeedPage[] } = {
+const EMPTY_FEED: Feed = {
   pages: [{ query: {}, status: 200, body: { revocations: [], cursor: "c0", more: false } }],
 };
 const FILES = ["tokens.json", "jwks-cases.json", "revocations.json", "role-sync.json", "dpop.json"];
@@ -76,7 +80,7 @@ class VectorIssuer {
 
   constructor(
     private readonly jwks: Answer[],
-    private readonly feed: { pages: FeedPage[] } | null,
+    private readonly feed: Feed | null,
   ) {}
 
   async start(): Promise<string> {
@@ -109,8 +113,13 @@ class VectorIssuer {
       const index =
         query.after === undefined ? 0 : this.feed.pages.findIndex((p) => cursorOf(p) === query.after) + 1;
       const page = this.feed.pages[index];
-      if (page === undefined)
-        return send(res, { status: 200, body: { revocations: [], cursor: query.after, more: false } });
+      if (page === undefined) {
+        // Caught up: hold the empty answer for `wait`, as the issuer does (the verifier polls again at once).
+        const empty = { status: 200, body: { revocations: [], cursor: query.after, more: false } };
+        const timer = setTimeout(() => send(res, empty), Number(query.wait ?? 0));
+        res.on("close", () => clearTimeout(timer));
+        return;
+      }
       if (JSON.stringify(page.query) !== JSON.stringify(query))
         this.feedErrors.push(`unexpected query ${url.search}`);
       return send(res, page);
@@ -132,7 +141,7 @@ function send(res: ServerResponse, answer: Answer): void {
   res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
 }
 
-async function bootVerifier(issuerUrl: string, withFeed: boolean): Promise<INestApplicationContext> {
+async function bootVerifier(issuerUrl: string, feed: Feed | null): Promise<INestApplicationContext> {
   const options: SigilGuardOptions = {
     issuer: config.issuer,
     audience: config.audience,
@@ -142,7 +151,7 @@ async function bootVerifier(issuerUrl: string, withFeed: boolean): Promise<INest
     now: () => new Date(config.now),
     dpop: { publicUrl: config.dpop.publicUrl, maxProofAgeSeconds: config.dpop.maxProofAgeSeconds },
     // Intervals long enough that no background poll or refresh runs while a case is checked.
-    ...(withFeed
+    ...(feed
       ? {
           revocations: {
             url: `${issuerUrl}/v1/revocations`,
@@ -151,6 +160,7 @@ async function bootVerifier(issuerUrl: string, withFeed: boolean): Promise<INest
             maxRoleSyncAgeMs: config.revocations.maxRoleSyncAgeMs,
             intervalMs: 60_000,
             maxStalenessMs: 120_000,
+            longPollMs: feed.longPollMs ?? 0,
           },
         }
       : {}),
@@ -250,12 +260,10 @@ describe("V1: protocol vectors run through today's verifier (libs/guard)", () =>
   for (const [file, cases] of groups) {
     describe(file, () => {
       it.each(cases.map((c) => [c.id, c] as const))("V1: %s", async (_id, vector) => {
-        const issuer = new VectorIssuer(
-          vector.jwks ?? [{ status: 200, body: defaultJwks }],
-          vector.feed === null ? null : (vector.feed ?? EMPTY_FEED),
-        );
+        const feed = vector.feed === null ? null : (vector.feed ?? EMPTY_FEED);
+        const issuer = new VectorIssuer(vector.jwks ?? [{ status: 200, body: defaultJwks }], feed);
         const url = await issuer.start();
-        const verifier = await bootVerifier(url, vector.feed !== null);
+        const verifier = await bootVerifier(url, feed);
         try {
           const guard = verifier.get(SigilAuthGuard);
           for (const [index, request] of vector.requests.entries()) {
