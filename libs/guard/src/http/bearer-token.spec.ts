@@ -1,5 +1,5 @@
 import { InvalidTokenError } from "@sigil/sessions";
-import { bearerTokenOf } from "./bearer-token.js";
+import { accessTokenOf, bearerTokenOf } from "./bearer-token.js";
 
 const JWS = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
 
@@ -35,5 +35,22 @@ describe("bearerTokenOf", () => {
 
   it("leaves ordinary query strings alone", () => {
     expect(refusal("/orders?token=ETH&next_token=abc&market=ETH-USD", `Bearer ${JWS}`)).toBe("accepted");
+  });
+});
+
+describe("accessTokenOf", () => {
+  it("B9: reads the DPoP scheme in any case (RFC 7235 §2.1), and still refuses a token in the URL", () => {
+    for (const scheme of ["DPoP", "dpop", "DPOP"]) {
+      expect(accessTokenOf({ url: "/orders", headers: { authorization: `${scheme} ${JWS}` } })).toEqual({
+        token: JWS,
+        scheme: "dpop",
+      });
+    }
+    expect(accessTokenOf({ url: "/orders", headers: { authorization: `Bearer ${JWS}` } }).scheme).toBe(
+      "bearer",
+    );
+    expect(() =>
+      accessTokenOf({ url: `/orders?access_token=${JWS}`, headers: { authorization: `dpop ${JWS}` } }),
+    ).toThrow(InvalidTokenError);
   });
 });

@@ -10,6 +10,7 @@ export interface BearerRequest {
 const ACCESS_TOKEN_PARAM = /[?&]access_token=/;
 const JWS_IN_URL = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\./;
 const BEARER_PREFIX = /^Bearer +/i;
+const DPOP_PREFIX = /^DPoP +/i;
 
 /**
  * The access token of `Authorization: Bearer <token>` (RFC 6750 §2.1), the only place the guard
@@ -44,13 +45,17 @@ function hasTokenInUrl(url: string): boolean {
 /** The token of `Authorization: Bearer <token>` or `Authorization: DPoP <token>` (RFC 9449 §7.1). */
 export function accessTokenOf(request: BearerRequest): { token: string; scheme: "bearer" | "dpop" } {
   const header = request.headers.authorization;
-  if (header !== undefined && header.startsWith("DPoP ") && header.charCodeAt(5) !== 32) {
+  // Scheme names are case-insensitive (RFC 7235 §2.1); only headers starting with d/D pay the regex.
+  const prefix =
+    header !== undefined && (header.charCodeAt(0) | 32) === 100 ? DPOP_PREFIX.exec(header) : null;
+  if (prefix) {
+    const token = header!.slice(prefix[0].length);
     // The same URL check as for Bearer tokens (B11).
     bearerTokenOf({
       ...(request.url === undefined ? {} : { url: request.url }),
-      headers: { authorization: `Bearer ${header.slice(5)}` },
+      headers: { authorization: `Bearer ${token}` },
     });
-    return { token: header.slice(5), scheme: "dpop" };
+    return { token, scheme: "dpop" };
   }
   return { token: bearerTokenOf(request), scheme: "bearer" };
 }
