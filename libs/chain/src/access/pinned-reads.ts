@@ -56,10 +56,13 @@ export class PinnedReads {
     p: PinnedCallParameters<A, F>,
   ): Promise<ContractFunctionReturnType<A, "view", F>> {
     const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args } as never);
-    const result = await new Promise<CallResult>((resolve, reject) => {
-      this.calls.push({ to: p.to, data, resolve, reject });
-      this.schedule();
-    });
+    // Without Multicall3 the transport's own batch groups the calls: queueing here too would add a timer hop.
+    const result = this.chain.config.multicall3
+      ? await new Promise<CallResult>((resolve, reject) => {
+          this.calls.push({ to: p.to, data, resolve, reject });
+          this.schedule();
+        })
+      : { success: true, returnData: await this.ethCall(p.to, data) };
     if (!result.success) {
       throw new ContractFunctionRevertedError({
         abi: p.abi,
@@ -79,6 +82,7 @@ export class PinnedReads {
    * must issue its RPC request before its first `await`, as viem's actions do.
    */
   with<T>(request: () => Promise<T>): Promise<T> {
+    if (!this.chain.config.multicall3) return request();
     return new Promise<T>((resolve, reject) => {
       this.requests.push(() => request().then(resolve, reject));
       this.schedule();
