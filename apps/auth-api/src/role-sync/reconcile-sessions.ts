@@ -1,9 +1,8 @@
 import { type ChainClient, readLatestBlock } from "@sigil/chain";
 import {
-  findSessionDivergence,
-  listSessionGroups,
+  compareSessions,
+  type SessionComparison,
   type SessionDivergence,
-  type SessionGroup,
   sessionGroupKey,
 } from "@sigil/persistence";
 import type { DataSource } from "typeorm";
@@ -15,12 +14,8 @@ export type { SessionDivergence };
 export const SESSION_RECONCILE_PAGE_SIZE = 500;
 
 /** What a session reconciliation compared, and which sessions it found (and narrowed) holding too much. */
-export interface SessionReconciliationReport {
+export interface SessionReconciliationReport extends SessionComparison {
   chainId: number;
-  groupsChecked: number;
-  /** Groups left to the next pass: a source on another chain did not answer, so its scopes may yet hold. */
-  groupsDeferred: number;
-  divergent: SessionDivergence[];
 }
 
 export interface ReconcileSessionsParameters {
@@ -44,36 +39,21 @@ export async function reconcileSessions({
   pageSize = SESSION_RECONCILE_PAGE_SIZE,
   now = () => new Date(),
 }: ReconcileSessionsParameters): Promise<SessionReconciliationReport> {
-  const report: SessionReconciliationReport = {
-    chainId: chain.chainId,
-    groupsChecked: 0,
-    groupsDeferred: 0,
-    divergent: [],
-  };
-  let after: SessionGroup | undefined;
-  for (;;) {
-    const groups = await listSessionGroups({
-      dataSource,
-      signInChains: effects.signInChains,
-      ...(after ? { after } : {}),
-      limit: pageSize,
-      now: now(),
-    });
-    if (groups.length === 0) return report;
-    after = groups.at(-1)!;
-    const block = { chainId: chain.chainId, ...(await readLatestBlock(chain)) };
-    const read = await effects.readAll(groups, block);
-    const answered = new Map([...read].filter(([, { access }]) => !access.unavailable));
-    report.groupsChecked += answered.size;
-    report.groupsDeferred += read.size - answered.size;
-    const divergent = await findSessionDivergence({ dataSource, reads: answered, now: now() });
-    if (divergent.length === 0) continue;
-    const keys = new Set(divergent.map(sessionGroupKey));
-    const narrowing = new Map([...answered].filter(([key]) => keys.has(key)));
+  const block = () => readLatestBlock(chain).then((head) => ({ chainId: chain.chainId, ...head }));
+  const compared = await compareSessions({
+    dataSource,
+    signInChains: effects.signInChains,
+    pageSize,
+    now,
+    read: async (groups) => effects.readAll(groups, await block()),
     // Locks, re-checks and narrows each divergent group; a role revocation is the follower's to judge.
-    await dataSource.transaction((manager) =>
-      effects.enforce(manager, { access: narrowing, roleRevoked: new Set() }),
-    );
-    report.divergent.push(...divergent);
-  }
+    onDivergent: async (divergent, reads) => {
+      const keys = new Set(divergent.map(sessionGroupKey));
+      const narrowing = new Map([...reads].filter(([key]) => keys.has(key)));
+      await dataSource.transaction((manager) =>
+        effects.enforce(manager, { access: narrowing, roleRevoked: new Set() }),
+      );
+    },
+  });
+  return { chainId: chain.chainId, ...compared };
 }

@@ -1,11 +1,10 @@
 import {
-  findSessionDivergence,
-  listSessionGroups,
+  compareSessions,
   reconcileRoles,
   type ReconciliationReport,
   recordAuditEvent,
+  type SessionComparison,
   type SessionDivergence,
-  type SessionGroup,
   sessionGroupKey,
 } from "@sigil/persistence";
 import { ChainClients, readLatestBlock, readPolicy } from "@sigil/chain";
@@ -28,12 +27,7 @@ export interface ReconcileParameters {
 
 /** Live sessions compared with a direct read of the whole policy (every source, on every chain). */
 export interface SessionCheckReport {
-  sessions: {
-    groupsChecked: number;
-    /** Groups a source of which did not answer: not judged, as the service defers them. */
-    groupsDeferred: number;
-    divergent: SessionDivergence[];
-  };
+  sessions: SessionComparison;
 }
 
 /**
@@ -79,52 +73,43 @@ async function checkSessions(p: {
   chains: ChainClients;
   policy: Policy;
 }): Promise<SessionCheckReport> {
-  const report: SessionCheckReport = { sessions: { groupsChecked: 0, groupsDeferred: 0, divergent: [] } };
-  const signInChains = p.chains.all().map((chain) => chain.chainId);
-  let after: SessionGroup | undefined;
-  for (;;) {
-    const now = new Date();
-    const groups = await listSessionGroups({
-      dataSource: p.dataSource,
-      signInChains,
-      ...(after ? { after } : {}),
-      limit: PAGE_SIZE,
-      now,
-    });
-    if (groups.length === 0) return report;
-    after = groups.at(-1)!;
-    const heads = new Map(
-      p.chains.all().map((chain) => {
-        const head = readLatestBlock(chain);
-        // A chain no group reads may be down: its rejection must not go unhandled.
-        head.catch(() => undefined);
-        return [chain.chainId, head] as const;
-      }),
-    );
-    const read = await Promise.all(
-      groups.map(async (group) => {
-        const { evaluation, blocks, readings } = await readPolicy({
-          policy: p.policy,
-          account: group.address,
-          signInChainId: group.chainId,
-          walletKind: group.walletKind,
-          chain: (chainId) => p.chains.get(chainId),
-          blockOf: (chain) => heads.get(chain.chainId)!,
-          now,
-        });
-        const deferred = Object.values(readings).some((reading) => reading.unavailable);
-        return { group, deferred, access: { scopes: evaluation.scopes, block: blocks.get(group.chainId)! } };
-      }),
-    );
-    const answered = new Map(
-      read.filter((entry) => !entry.deferred).map((entry) => [sessionGroupKey(entry.group), entry]),
-    );
-    report.sessions.groupsChecked += answered.size;
-    report.sessions.groupsDeferred += read.length - answered.size;
-    report.sessions.divergent.push(
-      ...(await findSessionDivergence({ dataSource: p.dataSource, reads: answered, now })),
-    );
-  }
+  const sessions = await compareSessions({
+    dataSource: p.dataSource,
+    signInChains: p.chains.all().map((chain) => chain.chainId),
+    pageSize: PAGE_SIZE,
+    now: () => new Date(),
+    read: async (groups) => {
+      const heads = new Map(
+        p.chains.all().map((chain) => {
+          const head = readLatestBlock(chain);
+          // A chain no group reads may be down: its rejection must not go unhandled.
+          head.catch(() => undefined);
+          return [chain.chainId, head] as const;
+        }),
+      );
+      const now = new Date();
+      const read = await Promise.all(
+        groups.map(async (group) => {
+          const { evaluation, blocks, readings } = await readPolicy({
+            policy: p.policy,
+            account: group.address,
+            signInChainId: group.chainId,
+            walletKind: group.walletKind,
+            chain: (chainId) => p.chains.get(chainId),
+            blockOf: (chain) => heads.get(chain.chainId)!,
+            now,
+          });
+          const unavailable = Object.values(readings).flatMap((reading) =>
+            reading.unavailable ? [reading.source] : [],
+          );
+          const access = { scopes: evaluation.scopes, block: blocks.get(group.chainId)!, unavailable };
+          return [sessionGroupKey(group), { group, access }] as const;
+        }),
+      );
+      return new Map(read);
+    },
+  });
+  return { sessions };
 }
 
 /** The same audit event the service's periodic job writes. */

@@ -22,11 +22,14 @@ export interface SessionDivergence {
   block: { number: string; hash: Hex };
 }
 
-/** A group's direct read, keyed by {@link sessionGroupKey}. */
-export type GroupReads = ReadonlyMap<
-  string,
-  { group: SessionGroup; access: Pick<AccessSnapshot, "scopes" | "block"> }
->;
+/** A group's direct read; `unavailable` names sources that did not answer (the group is then deferred). */
+export interface GroupRead {
+  group: SessionGroup;
+  access: Pick<AccessSnapshot, "scopes" | "block" | "unavailable">;
+}
+
+/** Groups' direct reads, keyed by {@link sessionGroupKey}. */
+export type GroupReads = ReadonlyMap<string, GroupRead>;
 
 /** The key of a group in {@link GroupReads}. */
 export function sessionGroupKey(group: SessionGroup): string {
@@ -99,4 +102,54 @@ export async function findSessionDivergence({
       },
     ];
   });
+}
+
+/** What a comparison of every live session with direct reads found. */
+export interface SessionComparison {
+  groupsChecked: number;
+  /** Groups a source of which did not answer: not judged, left to the next pass. */
+  groupsDeferred: number;
+  divergent: SessionDivergence[];
+}
+
+export interface CompareSessionsParameters<R extends GroupRead> {
+  dataSource: DataSource;
+  signInChains: readonly number[];
+  pageSize: number;
+  now: () => Date;
+  /** Direct reads of one page of groups, keyed by {@link sessionGroupKey}. */
+  read: (groups: SessionGroup[]) => Promise<ReadonlyMap<string, R>>;
+  /** Told of each page's divergent sessions with the reads of their page's answered groups. */
+  onDivergent?: (divergent: SessionDivergence[], reads: ReadonlyMap<string, R>) => Promise<void>;
+}
+
+/** Pages through the groups with a live session, reads each page and lists the sessions holding too much. */
+export async function compareSessions<R extends GroupRead>(
+  p: CompareSessionsParameters<R>,
+): Promise<SessionComparison> {
+  const report: SessionComparison = { groupsChecked: 0, groupsDeferred: 0, divergent: [] };
+  let after: SessionGroup | undefined;
+  for (;;) {
+    const groups = await listSessionGroups({
+      dataSource: p.dataSource,
+      signInChains: p.signInChains,
+      ...(after ? { after } : {}),
+      limit: p.pageSize,
+      now: p.now(),
+    });
+    if (groups.length === 0) return report;
+    after = groups.at(-1)!;
+    const read = await p.read(groups);
+    const answered = new Map([...read].filter(([, { access }]) => !access.unavailable?.length));
+    report.groupsChecked += answered.size;
+    report.groupsDeferred += read.size - answered.size;
+    const divergent = await findSessionDivergence({
+      dataSource: p.dataSource,
+      reads: answered,
+      now: p.now(),
+    });
+    if (divergent.length === 0) continue;
+    await p.onDivergent?.(divergent, answered);
+    report.divergent.push(...divergent);
+  }
 }
