@@ -130,7 +130,7 @@ describe("a policy across two chains", () => {
         const me = await api().get("/v1/me").set("Authorization", auth);
         return me.status === 200 && !me.body.scope.includes("orders:write");
       },
-      { timeoutMs: 5_000, everyMs: 20 },
+      { timeoutMs: 5_000, everyMs: 50 },
     );
     const me = await api().get("/v1/me").set("Authorization", auth).expect(200);
     expect(me.body.scope).toEqual(["positions:read"]);
