@@ -1,14 +1,23 @@
 export * from "./sigil-guard.module.js";
-export * from "./options/sigil-guard-options.js";
-export * from "./options/resolve-guard-options.js";
 export * from "./guard/sigil-auth.guard.js";
 export * from "./decorators/public.decorator.js";
 export * from "./decorators/require-scopes.decorator.js";
 export * from "./decorators/current-principal.decorator.js";
-export * from "./principal/sigil-principal.js";
-export { principalOf } from "./principal/request-principal.js";
-export * from "./errors/guard-errors.js";
-export * from "./errors/guard-error-status.js";
 export * from "./errors/sigil-guard-error.filter.js";
-export * from "./health/sigil-guard-health.js";
-export { InvalidTokenError } from "@sigil/sessions";
+export {
+  GUARD_ERROR_STATUS,
+  InsufficientScopeError,
+  InvalidTokenError,
+  JwksUnavailableError,
+  principalOf,
+  resolveGuardOptions,
+  RevocationFeedStaleError,
+  RoleSyncStaleError,
+  SigilGuardHealth,
+  type DpopGuardOptions,
+  type ResolvedSigilGuardOptions,
+  type RevocationFeedOptions,
+  type SigilGuardOptions,
+  type SigilGuardStatus,
+  type SigilPrincipal,
+} from "@sigil/verify";

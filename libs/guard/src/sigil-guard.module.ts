@@ -6,15 +6,15 @@ import {
   type Provider,
 } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
-import { SigilAuthenticator } from "./auth/sigil-authenticator.js";
-import { DpopChecker } from "./dpop/dpop-checker.js";
+import { SigilAuthenticator } from "@sigil/verify";
+import { DpopChecker } from "@sigil/verify";
 import { SigilGuardErrorFilter } from "./errors/sigil-guard-error.filter.js";
 import { SigilAuthGuard } from "./guard/sigil-auth.guard.js";
-import { SigilGuardHealth } from "./health/sigil-guard-health.js";
-import { JwksCache } from "./jwks/jwks-cache.js";
-import { resolveGuardOptions } from "./options/resolve-guard-options.js";
-import { SIGIL_GUARD_OPTIONS, type SigilGuardOptions } from "./options/sigil-guard-options.js";
-import { RevocationFeed } from "./revocations/revocation-feed.js";
+import { SigilGuardHealth } from "@sigil/verify";
+import { JwksCache } from "@sigil/verify";
+import { resolveGuardOptions } from "@sigil/verify";
+import { SIGIL_GUARD_OPTIONS, type SigilGuardOptions } from "@sigil/verify";
+import { RevocationFeed } from "@sigil/verify";
 
 /** Options of {@link SigilGuardModule.forRootAsync}: options built from other providers. */
 export interface SigilGuardAsyncOptions {

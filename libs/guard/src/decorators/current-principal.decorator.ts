@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from "@nestjs/common";
 import { InternalError } from "@sigil/core";
-import { principalOf } from "../principal/request-principal.js";
-import type { SigilPrincipal } from "../principal/sigil-principal.js";
+import { principalOf } from "@sigil/verify";
+import type { SigilPrincipal } from "@sigil/verify";
 
 /**
  * Injects the caller's {@link SigilPrincipal}. Using it on a `@Public()` route is a programming

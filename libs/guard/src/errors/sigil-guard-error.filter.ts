@@ -2,13 +2,13 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from "@nestjs/common"
 import type { SigilError } from "@sigil/core";
 import { InvalidTokenError } from "@sigil/sessions";
 import type { Request, Response } from "express";
-import { GUARD_ERROR_STATUS } from "./guard-error-status.js";
+import { GUARD_ERROR_STATUS } from "@sigil/verify";
 import {
   InsufficientScopeError,
   JwksUnavailableError,
   RevocationFeedStaleError,
   RoleSyncStaleError,
-} from "./guard-errors.js";
+} from "@sigil/verify";
 
 /** Body of a guard failure, in Sigil's error shape. */
 export interface GuardErrorBody {

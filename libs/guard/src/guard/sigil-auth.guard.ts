@@ -3,16 +3,16 @@ import { Reflector } from "@nestjs/core";
 import { InternalError } from "@sigil/core";
 import { InvalidTokenError } from "@sigil/sessions";
 import type { Request, Response } from "express";
-import { SigilAuthenticator } from "../auth/sigil-authenticator.js";
+import { SigilAuthenticator } from "@sigil/verify";
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from "../decorators/metadata-keys.js";
-import { challengeHeadersOf } from "../errors/challenge-headers.js";
-import { InsufficientScopeError } from "../errors/guard-errors.js";
-import { DpopChecker } from "../dpop/dpop-checker.js";
-import { accessTokenOf } from "../http/bearer-token.js";
-import { RevocationFeed } from "../revocations/revocation-feed.js";
-import { attachPrincipal } from "../principal/request-principal.js";
-import type { SigilPrincipal } from "../principal/sigil-principal.js";
-import { missingScope, type RouteRequirement } from "./route-requirement.js";
+import { challengeHeadersOf } from "@sigil/verify";
+import { InsufficientScopeError } from "@sigil/verify";
+import { DpopChecker } from "@sigil/verify";
+import { accessTokenOf } from "@sigil/verify";
+import { RevocationFeed } from "@sigil/verify";
+import { attachPrincipal } from "@sigil/verify";
+import type { SigilPrincipal } from "@sigil/verify";
+import { missingScope, type RouteRequirement } from "@sigil/verify";
 
 /**
  * Global guard of {@link SigilGuardModule}: every route needs a valid Sigil access token in the

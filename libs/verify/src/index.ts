@@ -1,0 +1,15 @@
+export * from "./options/sigil-guard-options.js";
+export * from "./options/resolve-guard-options.js";
+export * from "./auth/sigil-authenticator.js";
+export * from "./dpop/dpop-checker.js";
+export * from "./jwks/jwks-cache.js";
+export * from "./revocations/revocation-feed.js";
+export * from "./principal/sigil-principal.js";
+export { attachPrincipal, principalOf } from "./principal/request-principal.js";
+export * from "./http/bearer-token.js";
+export * from "./requirement/route-requirement.js";
+export * from "./errors/guard-errors.js";
+export * from "./errors/guard-error-status.js";
+export * from "./errors/challenge-headers.js";
+export * from "./health/sigil-guard-health.js";
+export { InvalidTokenError } from "@sigil/sessions";
