@@ -153,13 +153,25 @@ const principal = (overrides: Json = {}) => ({
   jti: "tok-vector-1",
   ...overrides,
 });
-const BEARER_INVALID = 'Bearer error="invalid_token"';
-const invalidToken = (reason: string) => ({
+const DPOP_ALGS = 'algs="ES256 ES256K EdDSA"';
+/** Refused as `invalid_token`, challenged in the scheme the request used (RFC 9449 §7.1). */
+const invalidToken = (reason: string, scheme: "Bearer" | "DPoP" = "Bearer") => ({
   verdict: "refuse",
   status: 401,
   error: "invalid_token",
   reason,
-  headers: { "www-authenticate": BEARER_INVALID },
+  headers: {
+    "www-authenticate":
+      scheme === "DPoP" ? `DPoP error="invalid_token", ${DPOP_ALGS}` : 'Bearer error="invalid_token"',
+  },
+});
+/** No credentials in a scheme the verifier accepts: a challenge without `error` (RFC 6750 §3.1). */
+const noCredentials = () => ({
+  verdict: "refuse",
+  status: 401,
+  error: "invalid_token",
+  reason: "missing",
+  headers: { "www-authenticate": `Bearer, DPoP ${DPOP_ALGS}` },
 });
 const invalidProof = (reason: string) => ({
   verdict: "refuse",
@@ -400,12 +412,12 @@ const tokens: Case[] = [
     get(bearer(token({ claims: { scope_chains: { "orders:write": ["8453"] } } }))),
     invalidToken("claims"),
   ),
-  one("token-missing", "No Authorization header.", get({}), invalidToken("malformed")),
+  one("token-missing", "No Authorization header.", get({}), noCredentials()),
   one(
     "token-basic-scheme",
     "A scheme other than Bearer or DPoP.",
     get({ authorization: "Basic dmVudWU6c2VjcmV0" }),
-    invalidToken("malformed"),
+    noCredentials(),
   ),
   one(
     "token-in-url",
@@ -866,7 +878,7 @@ const dpop: Case[] = [
       ...dpopGet(proof({ accessToken: unboundToken })),
       headers: { authorization: `DPoP ${unboundToken}`, dpop: proof({ accessToken: unboundToken }) },
     },
-    invalidToken("claims"),
+    invalidToken("claims", "DPoP"),
   ),
 ];
 

@@ -39,8 +39,8 @@ describe("example venue behind libs/guard", () => {
       status: "ok",
       guard: {
         ready: true,
-        jwks: { keys: 1, failing: false },
-        revocations: { enabled: true, fresh: true, revokedSessions: 0 },
+        jwks: { keys: 1, failing: false, fetches: expect.any(Number) },
+        revocations: { enabled: true, fresh: true, revokedSessions: 0, polls: expect.any(Number) },
       },
     });
   });
@@ -123,11 +123,14 @@ describe("example venue behind libs/guard", () => {
   });
 
   it("401 invalid_token with the challenge and a request id when the token is missing or bad", async () => {
-    for (const authorization of [undefined, "Bearer nope"]) {
+    for (const [authorization, challenge] of [
+      [undefined, 'Bearer, DPoP algs="ES256 ES256K EdDSA"'],
+      ["Bearer nope", 'Bearer error="invalid_token"'],
+    ] as const) {
       const call = http().get("/positions");
       if (authorization) call.set("Authorization", authorization);
       const response = await call.expect(401);
-      expect(response.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+      expect(response.headers["www-authenticate"]).toBe(challenge);
       expect(response.body).toEqual({
         error: "invalid_token",
         message: expect.any(String),

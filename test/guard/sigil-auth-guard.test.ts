@@ -23,11 +23,15 @@ describe("SigilAuthGuard over HTTP", () => {
     await issuer?.close();
   });
 
-  async function expectInvalidToken(authorization: string | undefined, path = "/me") {
+  async function expectInvalidToken(
+    authorization: string | undefined,
+    path = "/me",
+    challenge = 'Bearer error="invalid_token"',
+  ) {
     const call = http().get(path);
     if (authorization !== undefined) call.set("Authorization", authorization);
     const response = await call.expect(401);
-    expect(response.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+    expect(response.headers["www-authenticate"]).toBe(challenge);
     expect(response.body).toEqual({ error: "invalid_token", message: expect.any(String) });
     return response;
   }
@@ -63,6 +67,19 @@ describe("SigilAuthGuard over HTTP", () => {
     ["an empty header", ""],
     ["another scheme", `Basic ${Buffer.from("a:b").toString("base64")}`],
     ["a bare token without scheme", "eyJhbGciOi.x.y"],
+  ])("V1: 401 with a challenge without error code for %s (RFC 6750 §3.1)", async (_name, authorization) => {
+    await expectInvalidToken(authorization, "/me", 'Bearer, DPoP algs="ES256 ES256K EdDSA"');
+  });
+
+  it("V1: a bad token under the DPoP scheme is challenged with DPoP (RFC 9449 §7.1)", async () => {
+    await expectInvalidToken(
+      "DPoP not-a-token",
+      "/me",
+      'DPoP error="invalid_token", algs="ES256 ES256K EdDSA"',
+    );
+  });
+
+  it.each([
     ["garbage", "Bearer not-a-token"],
     ["a refresh token (B3)", "Bearer srt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
   ])("401 invalid_token with WWW-Authenticate for %s", async (_name, authorization) => {

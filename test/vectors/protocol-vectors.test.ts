@@ -1,16 +1,6 @@
 // The verifier conformance vectors of docs/protocol.md (test/vectors/protocol/) run through today's
-// verifier: the NestJS guard module, booted against a local issuer that serves each case's JWKS and feed.
-import "reflect-metadata";
-import { type INestApplicationContext, Module } from "@nestjs/common";
-import { NestFactory } from "@nestjs/core";
-import {
-  GUARD_ERROR_STATUS,
-  principalOf,
-  RequireScopes,
-  SigilAuthGuard,
-  SigilGuardModule,
-  type SigilGuardOptions,
-} from "@sigil/guard";
+// verifier, @sigil/verify (what every adapter wraps), started against a local issuer that serves each case's JWKS and feed.
+import { createSigilVerifier, refusalOf, type SigilVerifier, type SigilVerifierOptions } from "@sigil/verify";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -141,8 +131,8 @@ function send(res: ServerResponse, answer: Answer): void {
   res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
 }
 
-async function bootVerifier(issuerUrl: string, feed: Feed | null): Promise<INestApplicationContext> {
-  const options: SigilGuardOptions = {
+async function bootVerifier(issuerUrl: string, feed: Feed | null): Promise<SigilVerifier> {
+  const options: SigilVerifierOptions = {
     issuer: config.issuer,
     audience: config.audience,
     jwksUrl: `${issuerUrl}/.well-known/jwks.json`,
@@ -165,18 +155,10 @@ async function bootVerifier(issuerUrl: string, feed: Feed | null): Promise<INest
         }
       : {}),
   };
-  @Module({ imports: [SigilGuardModule.forRoot(options)] })
-  class VerifierModule {}
-  return NestFactory.createApplicationContext(VerifierModule, { logger: false });
+  const verifier = createSigilVerifier({ ...options, logger: { info: () => {}, warn: () => {} } });
+  await verifier.start();
+  return verifier;
 }
-
-/** A route handler requiring `scopes`, as `@RequireScopes` marks one. */
-function routeRequiring(scopes: string[]): () => void {
-  const handler = function route(): void {};
-  RequireScopes(...scopes)(handler);
-  return handler;
-}
-class VectorController {}
 
 interface Verdict {
   verdict: "accept" | "refuse";
@@ -187,40 +169,30 @@ interface Verdict {
   headers: Record<string, string>;
 }
 
-/** Runs one request through the guard as Nest would, and reads what the venue would answer. */
-async function judge(guard: SigilAuthGuard, request: VectorRequest): Promise<Verdict> {
-  const headers: Record<string, string> = {};
+/** Runs one request through the verifier, and reads what the venue would answer. */
+async function judge(verifier: SigilVerifier, request: VectorRequest): Promise<Verdict> {
   const req = {
     method: request.method,
     url: request.path,
-    originalUrl: request.path,
     protocol: "https",
     headers: { host: new URL(config.dpop.publicUrl).host, ...request.headers },
   };
-  const res = {
-    headersSent: false,
-    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
-  };
-  const handler = routeRequiring(request.requiredScopes);
-  const context = {
-    getType: () => "http",
-    getArgByIndex: (index: number) => [req, res][index],
-    getClass: () => VectorController,
-    getHandler: () => handler,
-  } as unknown as Parameters<SigilAuthGuard["canActivate"]>[0];
+  let principal;
   try {
-    await guard.canActivate(context);
+    principal = await verifier.verify(req as Parameters<SigilVerifier["verify"]>[0], request.requiredScopes);
   } catch (error) {
-    const { code, details } = error as { code?: string; details?: { reason?: string } };
+    const refusal = refusalOf(error, req as Parameters<typeof refusalOf>[1]);
+    const { details } = error as { details?: { reason?: string } };
     return {
       verdict: "refuse",
-      status: GUARD_ERROR_STATUS[code ?? ""] ?? 500,
-      error: code,
+      status: refusal?.status ?? 500,
+      error: refusal?.body.error,
       ...(details?.reason === undefined ? {} : { reason: details.reason }),
-      headers,
+      headers: Object.fromEntries(
+        Object.entries(refusal?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+      ),
     };
   }
-  const principal = principalOf(req)!;
   return {
     verdict: "accept",
     principal: {
@@ -232,7 +204,7 @@ async function judge(guard: SigilAuthGuard, request: VectorRequest): Promise<Ver
       jti: principal.jti,
       ...(principal.act ? { act: { ...principal.act } } : {}),
     },
-    headers,
+    headers: {},
   };
 }
 
@@ -250,7 +222,7 @@ function expected(e: Expectation): Verdict {
   };
 }
 
-describe("V1: protocol vectors run through today's verifier (libs/guard)", () => {
+describe("V1: protocol vectors run through @sigil/verify", () => {
   it("V1: the vector set covers every case family docs/protocol.md names", () => {
     const ids = groups.flatMap(([, cases]) => cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
@@ -265,9 +237,8 @@ describe("V1: protocol vectors run through today's verifier (libs/guard)", () =>
         const url = await issuer.start();
         const verifier = await bootVerifier(url, feed);
         try {
-          const guard = verifier.get(SigilAuthGuard);
           for (const [index, request] of vector.requests.entries()) {
-            const verdict = await judge(guard, request);
+            const verdict = await judge(verifier, request);
             expect({ request: index, ...verdict }).toEqual({ request: index, ...expected(request.expect) });
             if (request.jwksFetches !== undefined) {
               expect({ request: index, jwksFetches: issuer.jwksFetches }).toEqual({
@@ -278,7 +249,7 @@ describe("V1: protocol vectors run through today's verifier (libs/guard)", () =>
           }
           expect(issuer.feedErrors).toEqual([]);
         } finally {
-          await verifier.close();
+          verifier.close();
           await issuer.close();
         }
       });

@@ -4,20 +4,18 @@ export * from "./decorators/public.decorator.js";
 export * from "./decorators/require-scopes.decorator.js";
 export * from "./decorators/current-principal.decorator.js";
 export * from "./errors/sigil-guard-error.filter.js";
+export * from "./health/sigil-guard-health.js";
+export { SIGIL_VERIFIER } from "./verifier/sigil-verifier.provider.js";
 export {
-  GUARD_ERROR_STATUS,
   InsufficientScopeError,
+  InvalidDpopProofError,
   InvalidTokenError,
   JwksUnavailableError,
   principalOf,
-  resolveGuardOptions,
   RevocationFeedStaleError,
   RoleSyncStaleError,
-  SigilGuardHealth,
-  type DpopGuardOptions,
-  type ResolvedSigilGuardOptions,
+  VERIFY_ERROR_STATUS as GUARD_ERROR_STATUS,
+  type DpopVerifierOptions,
   type RevocationFeedOptions,
-  type SigilGuardOptions,
-  type SigilGuardStatus,
   type SigilPrincipal,
 } from "@sigil/verify";

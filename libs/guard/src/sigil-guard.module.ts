@@ -6,15 +6,18 @@ import {
   type Provider,
 } from "@nestjs/common";
 import { APP_FILTER, APP_GUARD } from "@nestjs/core";
-import { SigilAuthenticator } from "@sigil/verify";
-import { DpopChecker } from "@sigil/verify";
+import { resolveVerifierOptions, type SigilVerifierOptions } from "@sigil/verify";
 import { SigilGuardErrorFilter } from "./errors/sigil-guard-error.filter.js";
 import { SigilAuthGuard } from "./guard/sigil-auth.guard.js";
-import { SigilGuardHealth } from "@sigil/verify";
-import { JwksCache } from "@sigil/verify";
-import { resolveGuardOptions } from "@sigil/verify";
-import { SIGIL_GUARD_OPTIONS, type SigilGuardOptions } from "@sigil/verify";
-import { RevocationFeed } from "@sigil/verify";
+import { SigilGuardHealth } from "./health/sigil-guard-health.js";
+import {
+  SigilVerifierLifecycle,
+  SIGIL_VERIFIER,
+  sigilVerifierProvider,
+} from "./verifier/sigil-verifier.provider.js";
+
+/** Options of {@link SigilGuardModule}: those of the `@sigil/verify` verifier it wraps. */
+export type SigilGuardOptions = SigilVerifierOptions;
 
 /** Options of {@link SigilGuardModule.forRootAsync}: options built from other providers. */
 export interface SigilGuardAsyncOptions {
@@ -24,33 +27,31 @@ export interface SigilGuardAsyncOptions {
 }
 
 const PROVIDERS: Provider[] = [
-  JwksCache,
-  RevocationFeed,
-  SigilAuthenticator,
-  DpopChecker,
+  SigilVerifierLifecycle,
   SigilAuthGuard,
   SigilGuardHealth,
   // Secure by default: every route of the app needs a token unless marked @Public().
   { provide: APP_GUARD, useExisting: SigilAuthGuard },
   { provide: APP_FILTER, useClass: SigilGuardErrorFilter },
 ];
+const EXPORTS = [SigilAuthGuard, SigilGuardHealth, SIGIL_VERIFIER];
 
 /**
- * Protects every route of a resource server with Sigil access tokens, verified offline against
- * the issuer's JWKS, with sessions checked against its revocation feed. Import it once, in the
- * root module. Boot waits for the first JWKS and feed answers but does not fail without them:
- * protected routes answer 503 until they arrive. Its error filter is an APP_FILTER, which a
- * catch-all set with `app.useGlobalFilters` overrides: such a filter should map
- * `GUARD_ERROR_STATUS` (the challenge headers are set by the guard either way).
+ * Protects every route of a NestJS resource server (Express or Fastify) with Sigil access tokens,
+ * checked by the `@sigil/verify` verifier. Import it once, in the root module. Boot waits for the
+ * first JWKS and feed answers but does not fail without them: protected routes answer 503 until
+ * they arrive. Its error filter is an APP_FILTER, which a catch-all set with `app.useGlobalFilters`
+ * overrides: such a filter should map `GUARD_ERROR_STATUS` (the guard sets the challenge headers).
  */
 @Module({})
 export class SigilGuardModule {
   /** The guard for options known at import time (validated now: a bad option stops the boot). */
   static forRoot(options: SigilGuardOptions): DynamicModule {
+    resolveVerifierOptions(options);
     return {
       module: SigilGuardModule,
-      providers: [{ provide: SIGIL_GUARD_OPTIONS, useValue: resolveGuardOptions(options) }, ...PROVIDERS],
-      exports: [SigilAuthGuard, SigilGuardHealth],
+      providers: [sigilVerifierProvider(() => options), ...PROVIDERS],
+      exports: EXPORTS,
     };
   }
 
@@ -59,15 +60,8 @@ export class SigilGuardModule {
     return {
       module: SigilGuardModule,
       imports,
-      providers: [
-        {
-          provide: SIGIL_GUARD_OPTIONS,
-          inject,
-          useFactory: async (...args: never[]) => resolveGuardOptions(await useFactory(...args)),
-        },
-        ...PROVIDERS,
-      ],
-      exports: [SigilAuthGuard, SigilGuardHealth],
+      providers: [sigilVerifierProvider(useFactory, inject), ...PROVIDERS],
+      exports: EXPORTS,
     };
   }
 }

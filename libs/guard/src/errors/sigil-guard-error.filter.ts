@@ -1,14 +1,15 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from "@nestjs/common";
 import type { SigilError } from "@sigil/core";
-import { InvalidTokenError } from "@sigil/sessions";
-import type { Request, Response } from "express";
-import { GUARD_ERROR_STATUS } from "@sigil/verify";
 import {
   InsufficientScopeError,
+  InvalidDpopProofError,
+  InvalidTokenError,
   JwksUnavailableError,
+  refusalOf,
   RevocationFeedStaleError,
   RoleSyncStaleError,
 } from "@sigil/verify";
+import { type HttpRequest, type HttpResponse, sendJson } from "../http/http-exchange.js";
 
 /** Body of a guard failure, in Sigil's error shape. */
 export interface GuardErrorBody {
@@ -18,11 +19,12 @@ export interface GuardErrorBody {
 }
 
 /**
- * Answers the guard's errors: status from {@link GUARD_ERROR_STATUS}, Sigil's error body. The
- * guard has already set `WWW-Authenticate` / `Retry-After`, so another filter answering keeps them.
+ * Answers the verifier's errors with its status and Sigil's error body. The guard has already set
+ * `WWW-Authenticate` / `Retry-After`, so another filter answering keeps them.
  */
 @Catch(
   InvalidTokenError,
+  InvalidDpopProofError,
   InsufficientScopeError,
   JwksUnavailableError,
   RevocationFeedStaleError,
@@ -31,10 +33,10 @@ export interface GuardErrorBody {
 export class SigilGuardErrorFilter implements ExceptionFilter {
   catch(error: SigilError, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const requestId = (http.getRequest<Request>() as { id?: unknown }).id;
+    const request = http.getRequest<HttpRequest>();
+    const refusal = refusalOf(error, request);
     const body: GuardErrorBody = { error: error.code, message: error.message };
-    if (typeof requestId === "string") body.requestId = requestId;
-    if (!response.headersSent) response.status(GUARD_ERROR_STATUS[error.code] ?? 500).json(body);
+    if (typeof request.id === "string") body.requestId = request.id;
+    sendJson(http.getResponse<HttpResponse>(), refusal?.status ?? 500, body);
   }
 }

@@ -1,24 +1,17 @@
-import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import { InternalError } from "@sigil/core";
-import { InvalidTokenError } from "@sigil/sessions";
-import type { Request, Response } from "express";
-import { SigilAuthenticator } from "@sigil/verify";
+import { attachPrincipal, refusalOf, type SigilPrincipal, type SigilVerifier } from "@sigil/verify";
 import { PUBLIC_ROUTE, REQUIRED_SCOPES } from "../decorators/metadata-keys.js";
-import { challengeHeadersOf } from "@sigil/verify";
-import { InsufficientScopeError } from "@sigil/verify";
-import { DpopChecker } from "@sigil/verify";
-import { accessTokenOf } from "@sigil/verify";
-import { RevocationFeed } from "@sigil/verify";
-import { attachPrincipal } from "@sigil/verify";
-import type { SigilPrincipal } from "@sigil/verify";
-import { missingScope, type RouteRequirement } from "@sigil/verify";
+import { type HttpRequest, type HttpResponse, setHeaderOn } from "../http/http-exchange.js";
+import { SIGIL_VERIFIER } from "../verifier/sigil-verifier.provider.js";
+import type { RouteRequirement } from "./route-requirement.js";
 
 /**
- * Global guard of {@link SigilGuardModule}: every route needs a valid Sigil access token in the
- * `Authorization` header unless marked `@Public()`, plus the scopes of `@RequireScopes`. Attaches
- * the principal for `@CurrentPrincipal()`. On refusal it sets the RFC 6750 challenge header
- * itself, so whichever exception filter answers keeps it.
+ * Global guard of {@link SigilGuardModule}: every route needs a valid Sigil access token unless
+ * marked `@Public()`, plus the scopes of `@RequireScopes`; `@sigil/verify` decides. Attaches the
+ * principal for `@CurrentPrincipal()`. On refusal it sets the challenge header itself, so
+ * whichever exception filter answers keeps it.
  */
 @Injectable()
 export class SigilAuthGuard implements CanActivate {
@@ -27,9 +20,7 @@ export class SigilAuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: SigilAuthenticator,
-    private readonly revocations: RevocationFeed,
-    private readonly dpop: DpopChecker,
+    @Inject(SIGIL_VERIFIER) private readonly verifier: SigilVerifier,
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -37,70 +28,27 @@ export class SigilAuthGuard implements CanActivate {
     if (policy.public) return true;
     if (context.getType() !== "http") throw new InternalError("the Sigil guard only protects HTTP routes");
     // The HTTP arguments directly: switchToHttp() would allocate a wrapper on every request.
-    const request = context.getArgByIndex<Request>(0);
-    const response = context.getArgByIndex<Response>(1);
+    const request = context.getArgByIndex<HttpRequest>(0);
+    const response = context.getArgByIndex<HttpResponse>(1);
+    const verifiable = {
+      method: request.method,
+      // Express keeps the mount path in originalUrl; Fastify's url is already whole.
+      url: request.originalUrl ?? request.url,
+      headers: request.headers,
+      protocol: request.protocol,
+    };
     try {
-      const { token, scheme } = accessTokenOf(request);
-      const principal = this.authenticator.authenticate(token);
+      const principal = this.verifier.verify(verifiable, policy.scopes);
       if (principal instanceof Promise) {
         return principal.then(
-          (resolved) => this.admitBound(request, response, policy, resolved, token, scheme),
-          (error: unknown) => refuse(response, error),
+          (resolved) => admit(request, resolved),
+          (error: unknown) => refuse(request, response, error),
         );
       }
-      return this.admitBound(request, response, policy, principal, token, scheme);
+      return admit(request, principal);
     } catch (error) {
-      return refuse(response, error);
+      return refuse(request, response, error);
     }
-  }
-
-  /** A DPoP-bound token also needs its proof (RFC 9449 §7.1, B9); a bearer token must not claim DPoP. */
-  private admitBound(
-    request: Request,
-    response: Response,
-    policy: RouteRequirement,
-    principal: SigilPrincipal,
-    token: string,
-    scheme: "bearer" | "dpop",
-  ): true | Promise<true> {
-    const jkt = principal.claims.cnf?.jkt;
-    if (jkt === undefined) {
-      if (scheme === "dpop")
-        refuse(response, new InvalidTokenError("claims", "the DPoP scheme needs a DPoP-bound token"));
-      return this.admit(request, response, policy, principal);
-    }
-    if (scheme !== "dpop") {
-      refuse(
-        response,
-        new InvalidTokenError("claims", "a DPoP-bound token must be sent with the DPoP scheme"),
-      );
-    }
-    return this.dpop.verify({ request, accessToken: token, jkt }).then(
-      () => this.admit(request, response, policy, principal),
-      (error: unknown) => refuse(response, error),
-    );
-  }
-
-  private admit(
-    request: Request,
-    response: Response,
-    policy: RouteRequirement,
-    principal: SigilPrincipal,
-  ): true {
-    // A scope check trusts on-chain roles: only while the issuer confirms them, on the sign-in chain
-    // and on the chains the token lists for the route's scopes (fail closed, D1, P5).
-    if (policy.scopes.length > 0) {
-      try {
-        this.revocations.assertRolesFresh(principal, policy.scopes);
-      } catch (error) {
-        refuse(response, error);
-      }
-    }
-    if (missingScope(principal.scopes, policy.scopes) !== undefined) {
-      refuse(response, new InsufficientScopeError(policy.scopes));
-    }
-    attachPrincipal(request, principal);
-    return true;
   }
 
   private policyOf(context: ExecutionContext): RouteRequirement {
@@ -123,8 +71,13 @@ export class SigilAuthGuard implements CanActivate {
   }
 }
 
-function refuse(response: Response, error: unknown): never {
-  const headers = challengeHeadersOf(error);
-  if (!response.headersSent) for (const name in headers) response.setHeader(name, headers[name]!);
+function admit(request: HttpRequest, principal: SigilPrincipal): true {
+  attachPrincipal(request, principal);
+  return true;
+}
+
+function refuse(request: HttpRequest, response: HttpResponse, error: unknown): never {
+  const headers = refusalOf(error, request)?.headers ?? {};
+  for (const name in headers) setHeaderOn(response, name, headers[name]!);
   throw error;
 }

@@ -2,6 +2,7 @@ import { SigilError } from "@sigil/core";
 
 /** Why a token was refused; stable, for logs, metrics and tests (never shown beyond the message). */
 export type TokenInvalidReason =
+  | "missing"
   | "malformed"
   | "algorithm"
   | "type"

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from "@nestjs/common";
 import { type AccessTokenClaims, InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
 import type { KeyObject } from "node:crypto";
 import { LruCache } from "../lru/lru-cache.js";
-import { JwksUnavailableError, RevocationFeedStaleError } from "../errors/guard-errors.js";
+import { JwksUnavailableError, RevocationFeedStaleError } from "../errors/verifier-errors.js";
 import { JwksCache } from "../jwks/jwks-cache.js";
-import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
+import type { ResolvedVerifierOptions } from "../options/verifier-options.js";
 import { FrozenSet } from "../principal/frozen-set.js";
 import { principalFromClaims } from "../principal/principal-from-claims.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
@@ -27,7 +26,6 @@ interface VerifiedToken {
  * once is cached (LRU, matched on its exact string); every request still checks expiry, that its key is
  * still published, and its session against the revocation feed. Synchronous on a cache hit.
  */
-@Injectable()
 export class SigilAuthenticator {
   /** Verified tokens by {@link CACHE_KEY_LENGTH} last characters. */
   private readonly verified: LruCache<string, VerifiedToken>;
@@ -35,7 +33,7 @@ export class SigilAuthenticator {
   private readonly toleranceMs: number;
 
   constructor(
-    @Inject(SIGIL_GUARD_OPTIONS) private readonly options: ResolvedSigilGuardOptions,
+    private readonly options: ResolvedVerifierOptions,
     private readonly jwks: JwksCache,
     private readonly revocations: RevocationFeed,
   ) {

@@ -1,15 +1,13 @@
-import { Inject, Injectable } from "@nestjs/common";
-import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
+import type { ResolvedVerifierOptions } from "../options/verifier-options.js";
 import { DpopReplayCache } from "./dpop-replay-cache.js";
 import { type DpopRequest, verifyRequestProof } from "./verify-request-proof.js";
 
-/** The guard's DPoP proof check, with this server's replay cache. */
-@Injectable()
+/** The verifier's DPoP proof check, with this process's replay cache. */
 export class DpopChecker {
   private readonly replays: DpopReplayCache;
   private readonly now: () => Date;
 
-  constructor(@Inject(SIGIL_GUARD_OPTIONS) private readonly options: ResolvedSigilGuardOptions) {
+  constructor(private readonly options: ResolvedVerifierOptions) {
     this.now = options.now ?? (() => new Date());
     this.replays = new DpopReplayCache(options.dpop.replayCacheSize, () => this.now().getTime());
   }

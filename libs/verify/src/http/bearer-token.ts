@@ -1,6 +1,6 @@
 import { InvalidTokenError } from "@sigil/sessions";
 
-/** The request fields the guard reads. */
+/** The request fields the verifier reads. */
 export interface BearerRequest {
   url?: string;
   headers: { authorization?: string | undefined };
@@ -26,11 +26,11 @@ export function bearerTokenOf(request: BearerRequest): string {
     );
   }
   const header = request.headers.authorization;
-  if (header === undefined || header === "") throw new InvalidTokenError("malformed", "bearer token missing");
+  if (header === undefined || header === "") throw new InvalidTokenError("missing", "bearer token missing");
   // What well-behaved clients send, checked without a regular expression (every request).
   if (header.startsWith("Bearer ") && header.charCodeAt(7) !== 32) return header.slice(7);
   const prefix = BEARER_PREFIX.exec(header);
-  if (!prefix) throw new InvalidTokenError("malformed", "authorization scheme must be Bearer");
+  if (!prefix) throw new InvalidTokenError("missing", "authorization scheme must be Bearer or DPoP");
   return header.slice(prefix[0].length);
 }
 

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import type { KeyObject } from "node:crypto";
 import { fetchJson } from "../http/fetch-json.js";
-import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
+import type { ResolvedVerifierOptions } from "../options/verifier-options.js";
 import { parseJwks } from "./parse-jwks.js";
 
 /** Outcome of asking for a JWKS refetch. */
@@ -13,9 +12,7 @@ export type JwksRefetch = "refreshed" | "failed" | "throttled";
  * coalesced and spaced by a cooldown, so a flood of bogus kids costs the issuer one request.
  * A failed fetch keeps the keys already held.
  */
-@Injectable()
-export class JwksCache implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger("SigilGuard");
+export class JwksCache {
   private keys = new Map<string, KeyObject>();
   private inFlight: Promise<boolean> | undefined;
   /** Monotonic time of the last fetch an unknown kid caused (background ones do not count). */
@@ -26,14 +23,15 @@ export class JwksCache implements OnModuleInit, OnModuleDestroy {
   /** JWKS requests made so far (for health output and tests). */
   fetches = 0;
 
-  constructor(@Inject(SIGIL_GUARD_OPTIONS) private readonly options: ResolvedSigilGuardOptions) {}
+  constructor(private readonly options: ResolvedVerifierOptions) {}
 
-  async onModuleInit(): Promise<void> {
+  /** First fetch, then the background refresh; resolves even when the fetch fails. */
+  async start(): Promise<void> {
     await this.refresh();
     this.schedule();
   }
 
-  onModuleDestroy(): void {
+  stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
   }
@@ -78,12 +76,14 @@ export class JwksCache implements OnModuleInit, OnModuleDestroy {
     try {
       const document = await fetchJson({ url: this.options.jwksUrl, timeoutMs: this.options.fetchTimeoutMs });
       this.keys = parseJwks(document);
-      if (this.lastAttemptFailed) this.logger.log(`JWKS fetched again (${this.keys.size} keys)`);
+      if (this.lastAttemptFailed) this.options.logger.info(`JWKS fetched again (${this.keys.size} keys)`);
       this.lastAttemptFailed = false;
       return true;
     } catch (error) {
       if (!this.lastAttemptFailed) {
-        this.logger.warn(`JWKS fetch failed, keeping ${this.keys.size} cached keys: ${describe(error)}`);
+        this.options.logger.warn(
+          `JWKS fetch failed, keeping ${this.keys.size} cached keys: ${describe(error)}`,
+        );
       }
       this.lastAttemptFailed = true;
       return false;

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from "@nestjs/common";
 import { fetchJson, UpstreamRequestError } from "../http/fetch-json.js";
-import { type ResolvedSigilGuardOptions, SIGIL_GUARD_OPTIONS } from "../options/sigil-guard-options.js";
-import { RoleSyncStaleError } from "../errors/guard-errors.js";
+import type { ResolvedVerifierOptions } from "../options/verifier-options.js";
+import { RoleSyncStaleError } from "../errors/verifier-errors.js";
 import type { SigilPrincipal } from "../principal/sigil-principal.js";
 import { type Narrowing, parseRevocations, type RevocationPage } from "./parse-revocations.js";
 import { staleRoleSync } from "./stale-role-sync.js";
@@ -14,9 +13,7 @@ const MAX_PAGES_PER_POLL = 20;
  * in flight at a time). Each sid is kept until its `expiresAt` (plus the clock tolerance), after
  * which no token of that session can verify anyway. Disabled (never revoked, never stale) when no feed is configured.
  */
-@Injectable()
-export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger("SigilGuard");
+export class RevocationFeed {
   private readonly revoked = new Map<string, number>();
   /** Sessions narrowed by on-chain role changes, each kept until its tokens have expired. */
   private readonly narrowed = new Map<string, Narrowing[]>();
@@ -35,7 +32,7 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
   /** Feed requests made so far (for health output and tests). */
   polls = 0;
 
-  constructor(@Inject(SIGIL_GUARD_OPTIONS) private readonly options: ResolvedSigilGuardOptions) {
+  constructor(private readonly options: ResolvedVerifierOptions) {
     const feed = options.revocations;
     // RFC 6749 §2.3.1: client id and secret are form-encoded before Base64.
     this.authorization = feed
@@ -53,9 +50,10 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
     return this.revoked.size;
   }
 
-  async onModuleInit(): Promise<void> {
+  /** First poll, then the schedule; resolves even when the poll fails. */
+  async start(): Promise<void> {
     if (!this.options.revocations) {
-      this.logger.warn(
+      this.options.logger.warn(
         "no revocation feed configured: revoked sessions stay usable until their tokens expire",
       );
       return;
@@ -64,7 +62,7 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
     this.schedule();
   }
 
-  onModuleDestroy(): void {
+  stop(): void {
     this.stopped = true;
     this.shutdown.abort();
     clearTimeout(this.timer);
@@ -142,14 +140,14 @@ export class RevocationFeed implements OnModuleInit, OnModuleDestroy {
           break;
         }
       }
-      if (this.failing) this.logger.log("revocation feed answering again");
+      if (this.failing) this.options.logger.info("revocation feed answering again");
       this.failing = false;
     } catch (error) {
       // A cursor the issuer no longer accepts: start over from its full window (the last 15 min).
       if (error instanceof UpstreamRequestError && (error.status === 400 || error.status === 410)) {
         this.cursor = undefined;
       }
-      if (!this.failing) this.logger.warn(`revocation feed poll failed: ${describe(error)}`);
+      if (!this.failing) this.options.logger.warn(`revocation feed poll failed: ${describe(error)}`);
       this.failing = true;
     }
   }

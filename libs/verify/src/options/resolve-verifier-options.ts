@@ -1,6 +1,6 @@
 import { ConfigInvalidError } from "@sigil/core";
 import { z } from "zod";
-import type { ResolvedSigilGuardOptions, SigilGuardOptions } from "./sigil-guard-options.js";
+import type { ResolvedVerifierOptions, SigilVerifierOptions, VerifierLogger } from "./verifier-options.js";
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -38,20 +38,39 @@ const schema = z.strictObject({
       maxProofAgeSeconds: z.number().int().min(5).max(300).default(60),
     })
     .default({ replayCacheSize: 100_000, maxProofAgeSeconds: 60 }),
+  logger: z
+    .custom<VerifierLogger>(
+      (value) =>
+        typeof (value as VerifierLogger | null)?.info === "function" &&
+        typeof (value as VerifierLogger).warn === "function",
+      "must have info and warn functions",
+    )
+    .optional(),
 });
 
+const CONSOLE_LOGGER: VerifierLogger = {
+  info: () => undefined,
+  warn: (message) => console.warn(`sigil verify: ${message}`),
+};
+
 /**
- * Validates guard options once at boot and applies defaults. Throws {@link ConfigInvalidError}
+ * Validates verifier options once at boot and applies defaults. Throws {@link ConfigInvalidError}
  * naming the option (never its value: the client secret is one).
  */
-export function resolveGuardOptions(options: SigilGuardOptions): ResolvedSigilGuardOptions {
+export function resolveVerifierOptions(options: SigilVerifierOptions): ResolvedVerifierOptions {
   const parsed = schema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
     const key = path.join(".");
-    throw new ConfigInvalidError(`sigil guard option ${key}: ${issue.message}`, { details: { key } });
+    throw new ConfigInvalidError(`sigil verifier option ${key}: ${issue.message}`, { details: { key } });
   }
-  const { revocations, now, dpop, ...rest } = parsed.data;
-  return { ...rest, now, revocations, dpop: { ...dpop, publicUrl: dpop.publicUrl?.replace(/\/$/, "") } };
+  const { revocations, now, dpop, logger, ...rest } = parsed.data;
+  return {
+    ...rest,
+    now,
+    revocations,
+    dpop: { ...dpop, publicUrl: dpop.publicUrl?.replace(/\/$/, "") },
+    logger: logger ?? CONSOLE_LOGGER,
+  };
 }

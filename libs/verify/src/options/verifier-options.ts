@@ -1,4 +1,4 @@
-/** Where and how often the guard learns of revoked sessions (auth-api `GET /v1/revocations`). */
+/** Where and how often the verifier learns of revoked sessions (auth-api `GET /v1/revocations`). */
 export interface RevocationFeedOptions {
   /** The feed URL, e.g. `https://sigil.example/v1/revocations`. */
   url: string;
@@ -30,7 +30,7 @@ export interface RevocationFeedOptions {
 }
 
 /** DPoP-bound tokens (RFC 9449): how proofs are checked. */
-export interface DpopGuardOptions {
+export interface DpopVerifierOptions {
   /**
    * This server's public base URL as clients call it (`htu` = it + the path). Set it in
    * production: without it the request's Host header is used, so a proof made for another
@@ -43,8 +43,14 @@ export interface DpopGuardOptions {
   maxProofAgeSeconds?: number;
 }
 
-/** Options of {@link SigilGuardModule}. */
-export interface SigilGuardOptions {
+/** Where the verifier reports what it learns about the issuer (a lost JWKS, a feed answering again). */
+export interface VerifierLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Options of {@link createSigilVerifier} (and of every adapter that wraps it). */
+export interface SigilVerifierOptions {
   /** Expected `iss` of access tokens. */
   issuer: string;
   /** Expected `aud`: this resource server's identifier. */
@@ -66,11 +72,13 @@ export interface SigilGuardOptions {
   /** Timeout of each JWKS or feed request; default 2000 ms. */
   fetchTimeoutMs?: number;
   /** DPoP proof checking for key-bound (bot) tokens. */
-  dpop?: DpopGuardOptions;
+  dpop?: DpopVerifierOptions;
+  /** Defaults to warnings on `console.warn`; info is dropped. */
+  logger?: VerifierLogger;
 }
 
-/** {@link SigilGuardOptions} after validation, with every default applied. */
-export interface ResolvedSigilGuardOptions {
+/** {@link SigilVerifierOptions} after validation, with every default applied. */
+export interface ResolvedVerifierOptions {
   issuer: string;
   audience: string;
   jwksUrl: string;
@@ -82,7 +90,5 @@ export interface ResolvedSigilGuardOptions {
   tokenCacheSize: number;
   fetchTimeoutMs: number;
   dpop: { publicUrl: string | undefined; replayCacheSize: number; maxProofAgeSeconds: number };
+  logger: VerifierLogger;
 }
-
-/** DI token of the {@link ResolvedSigilGuardOptions}. */
-export const SIGIL_GUARD_OPTIONS = Symbol("SIGIL_GUARD_OPTIONS");

@@ -1,11 +1,3 @@
-/** What a route requires of its caller, read once from its decorators. */
-export interface RouteRequirement {
-  /** `@Public()`: no token read or required. */
-  public: boolean;
-  /** Every scope listed by `@RequireScopes` on the controller and the handler. */
-  scopes: readonly string[];
-}
-
 /** The first scope of `required` missing from `granted`, or undefined when all are granted. */
 export function missingScope(granted: ReadonlySet<string>, required: readonly string[]): string | undefined {
   for (let i = 0; i < required.length; i += 1) if (!granted.has(required[i]!)) return required[i];

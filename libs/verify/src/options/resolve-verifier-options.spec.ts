@@ -1,8 +1,8 @@
 import { ConfigInvalidError } from "@sigil/core";
-import type { SigilGuardOptions } from "./sigil-guard-options.js";
-import { resolveGuardOptions } from "./resolve-guard-options.js";
+import type { SigilVerifierOptions } from "./verifier-options.js";
+import { resolveVerifierOptions } from "./resolve-verifier-options.js";
 
-const base: SigilGuardOptions = {
+const base: SigilVerifierOptions = {
   issuer: "https://sigil.test",
   audience: "https://venue.test",
   jwksUrl: "https://sigil.test/.well-known/jwks.json",
@@ -15,7 +15,7 @@ const base: SigilGuardOptions = {
 
 function invalidKey(options: unknown): string {
   try {
-    resolveGuardOptions(options as SigilGuardOptions);
+    resolveVerifierOptions(options as SigilVerifierOptions);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigInvalidError);
     expect((error as Error).message).not.toContain("hunter2");
@@ -24,9 +24,9 @@ function invalidKey(options: unknown): string {
   return "accepted";
 }
 
-describe("resolveGuardOptions", () => {
+describe("resolveVerifierOptions", () => {
   it("applies the defaults", () => {
-    expect(resolveGuardOptions(base)).toMatchObject({
+    expect(resolveVerifierOptions(base)).toMatchObject({
       clockToleranceSeconds: 30,
       jwksRefreshIntervalMs: 300_000,
       jwksCooldownMs: 5000,
