@@ -46,7 +46,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/",
-      "dist/",
+      "**/dist/",
       "artifacts/",
       "cache/",
       ".data/",
@@ -63,6 +63,11 @@ export default tseslint.config(
       "sigil/no-cross-unit-relative-import": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // The consumer test's browser app runs in Chromium, not Node.
+    files: ["test/packages/apps/browser/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // An app is no library: the CLI and the example venue reach the service over HTTP or through
