@@ -6,6 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+import { runAdapterLoad } from "./adapter-load.js";
 import type { CpuShare } from "./cpu-by-process.js";
 import {
   createDatabase,
@@ -129,6 +130,15 @@ async function main(): Promise<void> {
       onProgress: log,
     });
 
+    log("the same route behind @sigil/verify's Express and Fastify adapters, alternately …");
+    const adapters = await runAdapterLoad({
+      apiUrl: api.url,
+      token: login.access_token,
+      rounds: 3,
+      seconds: 5,
+      onProgress: log,
+    });
+
     log("bots: signed-request verifications (1 core), then DPoP-bound requests through libs/guard …");
     const signedRequests = await signedRequestVerificationsPerSecond();
     const dpop = await runDpopLoad({
@@ -170,6 +180,7 @@ async function main(): Promise<void> {
       signIns,
       refreshes,
       guard,
+      adapters,
       revocations,
       bots: { signedRequests, dpop },
     };
@@ -228,6 +239,16 @@ async function main(): Promise<void> {
         "",
         `≤ 20 %: ${guard.overhead <= 0.2 ? "met" : "not met"}`,
       ],
+      ...(["express", "fastify"] as const).map((name) => {
+        const figures = adapters[name];
+        return [
+          `${name === "express" ? "Express" : "Fastify"} route through @sigil/verify/${name} (req/s)`,
+          figures.guardedPerSecond.toFixed(0),
+          `${figures.openPerSecond.toFixed(0)} req/s, same route without it`,
+          (figures.guardedPerSecond / figures.openPerSecond).toFixed(3),
+          `overhead ${(figures.overhead * 100).toFixed(1)} %, ≤ 20 %: ${figures.overhead <= 0.2 ? "met" : "not met"}`,
+        ];
+      }),
       [
         "signed-request verifications/s, HMAC-SHA256 / Ed25519 (window, signature, nonce; 1 core, in process)",
         `${signedRequests.hmacPerSecond.toFixed(0)} / ${signedRequests.ed25519PerSecond.toFixed(0)}`,
