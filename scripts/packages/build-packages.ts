@@ -16,7 +16,10 @@ export interface PackageBuild {
 }
 
 export const PACKAGES: readonly PackageBuild[] = [
-  { dir: "libs/verify", entry: { index: "src/index.ts" } },
+  {
+    dir: "libs/verify",
+    entry: { index: "src/index.ts", express: "src/express/index.ts", fastify: "src/fastify/index.ts" },
+  },
   { dir: "libs/guard", entry: { index: "src/index.ts" } },
   { dir: "libs/client", entry: { index: "src/index.ts", node: "src/node/index.ts" }, browser: ["index"] },
 ];
