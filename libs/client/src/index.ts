@@ -1,10 +1,23 @@
 // @sigil/client: sign in with a wallet and call Sigil-protected APIs. Browser side first; a bot
 // (Node) SDK will sit beside browser/ and reuse errors/, http/ and tokens/.
 export { createSigilClient } from "./browser/create-sigil-client.js";
-export type { SigilClient, SigilClientOptions, SignInParameters } from "./browser/create-sigil-client.js";
+export type {
+  SigilClient,
+  SigilClientOptions,
+  SignedMessage,
+  SignInParameters,
+} from "./browser/create-sigil-client.js";
 export { ClientErrorCodes, isSigilClientError, SigilClientError } from "./errors/sigil-client-error.js";
 export type { ClientErrorCode, SigilClientErrorInit } from "./errors/sigil-client-error.js";
-export type { Challenge, Grant, Me, ScopeSource, ScopeSources, SessionSummary } from "./http/api-types.js";
+export type {
+  Challenge,
+  Grant,
+  Me,
+  Nonce,
+  ScopeSource,
+  ScopeSources,
+  SessionSummary,
+} from "./http/api-types.js";
 export { memoryStorage, webStorage } from "./tokens/token-storage.js";
 export type { StoredTokens, TokenStorage, WebStorageLike } from "./tokens/token-storage.js";
 export type { TokenResponse } from "@sigil/core";

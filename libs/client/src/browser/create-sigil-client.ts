@@ -1,5 +1,5 @@
 import { ClientErrorCodes, SigilClientError } from "../errors/sigil-client-error.js";
-import type { Challenge, Grant, Me, SessionSummary } from "../http/api-types.js";
+import type { Challenge, Grant, Me, Nonce, SessionSummary } from "../http/api-types.js";
 import { requestJson } from "../http/request-json.js";
 import type { TokenResponse } from "@sigil/core";
 import { toStoredTokens } from "../tokens/token-response.js";
@@ -43,10 +43,22 @@ export interface SignInParameters {
   scope?: string[];
 }
 
+/** A SIWE message signed elsewhere (a wallet kit's flow), ready for `POST /v1/auth/login`. */
+export interface SignedMessage {
+  /** The EIP-4361 message exactly as signed. */
+  message: string;
+  /** 0x-prefixed signature: 65-byte ECDSA, EIP-1271 or ERC-6492. */
+  signature: string;
+}
+
 /** Signs in with a wallet, keeps and refreshes the tokens, and authenticates calls. */
 export interface SigilClient {
   /** Challenge → wallet signature → login. Resolves with the stored session. */
   signIn(parameters: SignInParameters): Promise<StoredTokens>;
+  /** A fresh single-use nonce (`GET /v1/auth/nonce`), for a message the caller builds itself. */
+  nonce(): Promise<Nonce>;
+  /** Logs in with a message the caller built and had signed; stores the session like {@link signIn}. */
+  signInWithMessage(signed: SignedMessage): Promise<StoredTokens>;
   /** The current session, if any (possibly expired: see {@link SigilClient.getAccessToken}). */
   session(): Promise<StoredTokens | undefined>;
   /** A live access token, refreshed first when it expires within the leeway. */
@@ -187,17 +199,23 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
     } catch (error) {
       throw toWalletError(error);
     }
+    return signInWithMessage({ message: challenge.message, signature });
+  };
+
+  const signInWithMessage = async ({ message, signature }: SignedMessage) => {
     const response = await requestJson<TokenResponse>({
       fetch,
       url: url("/v1/auth/login"),
       method: "POST",
-      body: { message: challenge.message, signature },
+      body: { message, signature },
     });
     return store(toStoredTokens(response, now()));
   };
 
   return {
     signIn,
+    nonce: () => requestJson<Nonce>({ fetch, url: url("/v1/auth/nonce") }),
+    signInWithMessage,
     session: async () => storage.get(),
     getAccessToken,
     refresh,

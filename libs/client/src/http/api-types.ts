@@ -5,6 +5,13 @@ export interface Challenge {
   expiresAt: string;
 }
 
+/** `GET /v1/auth/nonce` answer: a single-use nonce for a message the client builds. */
+export interface Nonce {
+  nonce: string;
+  /** ISO 8601; the message's Expiration Time should not be later. */
+  expiresAt: string;
+}
+
 /** One source behind a granted scope: the policy's source id, its contract and the block read. */
 export interface ScopeSource {
   source: string;
