@@ -21,7 +21,16 @@ export const PACKAGES: readonly PackageBuild[] = [
     entry: { index: "src/index.ts", express: "src/express/index.ts", fastify: "src/fastify/index.ts" },
   },
   { dir: "libs/guard", entry: { index: "src/index.ts" } },
-  { dir: "libs/client", entry: { index: "src/index.ts", node: "src/node/index.ts" }, browser: ["index"] },
+  {
+    dir: "libs/client",
+    entry: {
+      index: "src/index.ts",
+      node: "src/node/index.ts",
+      rainbowkit: "src/wallet-kits/rainbowkit.ts",
+      reown: "src/wallet-kits/reown.ts",
+    },
+    browser: ["index", "rainbowkit", "reown"],
+  },
 ];
 
 // Internal libs are not published: their code goes into the package that uses it.

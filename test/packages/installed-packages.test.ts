@@ -60,7 +60,12 @@ describe("V2: packages installed from their tarballs", () => {
       installApp("express-venue", { "@sigil/verify": file("@sigil/verify"), express: sameAsRepo("express") }),
       installApp("fastify-venue", { "@sigil/verify": file("@sigil/verify"), fastify: sameAsRepo("fastify") }),
       installApp("bot", { "@sigil/client": file("@sigil/client") }),
-      installApp("browser", { "@sigil/client": file("@sigil/client") }, { esbuild: sameAsRepo("esbuild") }),
+      // viem: the optional peer the wallet-kit entries build their EIP-4361 messages with.
+      installApp(
+        "browser",
+        { "@sigil/client": file("@sigil/client"), viem: sameAsRepo("viem") },
+        { esbuild: sameAsRepo("esbuild") },
+      ),
     ]);
     apps.push(nest, expressApp, fastifyApp, botApp, browser);
     bot = botApp;
@@ -260,7 +265,7 @@ describe("V2: packages installed from their tarballs", () => {
   });
 
   (chromiumMissing ? it.skip : it)(
-    "V2: a browser bundle of @sigil/client (esbuild) signs in with an injected wallet in Chromium; its token works at the Fastify venue until sign-out",
+    "V2: a browser bundle of @sigil/client (esbuild) signs in with an injected wallet in Chromium, directly and through the RainbowKit and AppKit adapters; its tokens work at the Fastify venue until sign-out",
     async () => {
       const browser: Browser = await chromium.launch({
         executablePath: CHROMIUM_PATH,
@@ -335,6 +340,36 @@ describe("V2: packages installed from their tarballs", () => {
           async () => (await get(`${venues.Fastify!.url}/orders`, signedIn.accessToken)).status === 401,
           { timeoutMs: 5_000, everyMs: 50 },
         );
+
+        // The wallet-kit adapters, called in the order each kit calls them (the page's origin is not
+        // the test Sigil's SIWE domain, so both get it as an option, as a venue's app would).
+        const site = { domain: "sigil.test", uri: "http://sigil.test" };
+        type KitRun = { verified: boolean; accessToken: string; afterSignOut: unknown };
+        const consumer = (method: "rainbowKit" | "appKit") =>
+          page.evaluate(
+            ([name, base, where]) =>
+              (window as unknown as { consumer: Record<string, (b: string, s: unknown) => Promise<KitRun>> })
+                .consumer[name as string]!(base as string, where),
+            [method, sigilUrl, site] as const,
+          );
+        const rainbow = (await consumer("rainbowKit")) as KitRun & { address: string };
+        expect(rainbow).toMatchObject({ verified: true, address: trader.address });
+        expect(rainbow.afterSignOut).toBeUndefined();
+        const appKit = (await consumer("appKit")) as KitRun & { session: unknown };
+        expect(appKit).toMatchObject({
+          verified: true,
+          session: { address: trader.address, chainId: 31337 },
+        });
+        expect(appKit.afterSignOut).toBeNull();
+        for (const { accessToken } of [rainbow, appKit]) {
+          await waitFor(
+            async () => (await get(`${venues.Fastify!.url}/orders`, accessToken)).status === 401,
+            {
+              timeoutMs: 5_000,
+              everyMs: 50,
+            },
+          );
+        }
         expect(pageErrors).toEqual([]);
       } finally {
         await browser.close();

@@ -34,3 +34,5 @@ export function sigilAuthenticationAdapter(
     signOut: kit.signOut,
   };
 }
+
+export type { KitSignInOptions } from "./kit-sign-in.js";

@@ -69,3 +69,5 @@ function sessionOf(sub: string): SIWESession | null {
   const [namespace, chainId, address] = sub.split(":");
   return namespace === "eip155" && chainId && address ? { address, chainId: Number(chainId) } : null;
 }
+
+export type { KitSignInOptions } from "./kit-sign-in.js";
