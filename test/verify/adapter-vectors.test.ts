@@ -8,7 +8,7 @@ import {
   vectorConfig,
   vectorGroups,
   type VectorRequest,
-} from "./support/vector-issuer.js";
+} from "../vectors/support/vector-issuer.js";
 
 interface WireVerdict {
   verdict: "accept" | "refuse";

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 
-const dir = path.join(import.meta.dirname, "..", "..", "vectors", "protocol");
+const dir = path.join(import.meta.dirname, "..", "protocol");
 const read = <T>(file: string): T => JSON.parse(readFileSync(path.join(dir, file), "utf8")) as T;
 
 export interface Answer {
