@@ -33,10 +33,13 @@ export interface VectorRequest {
   path: string;
   headers: Record<string, string | string[]>;
   requiredScopes: string[];
+  /** JWKS requests the issuer has seen once this request is judged. */
+  jwksFetches?: number;
   expect: Expectation;
 }
 export interface VectorCase {
   id: string;
+  description: string;
   jwks?: Answer[];
   feed?: Feed | null;
   requests: VectorRequest[];
@@ -64,7 +67,7 @@ export const vectorGroups = FILES.map((file) => [file, read<{ cases: VectorCase[
 /** One case's issuer (its JWKS answers and feed pages) on a local port, and a verifier started against it. */
 export async function startVectorCase(
   vector: VectorCase,
-): Promise<{ verifier: SigilVerifier; feedErrors: string[]; close(): Promise<void> }> {
+): Promise<{ verifier: SigilVerifier; feedErrors: string[]; jwksFetches(): number; close(): Promise<void> }> {
   const feed = vector.feed === null ? null : (vector.feed ?? EMPTY_FEED);
   const issuer = new VectorIssuer(vector.jwks ?? [{ status: 200, body: defaultJwks }], feed);
   const url = await issuer.start();
@@ -97,6 +100,7 @@ export async function startVectorCase(
   return {
     verifier,
     feedErrors: issuer.feedErrors,
+    jwksFetches: () => issuer.jwksFetches,
     close: async () => {
       verifier.close();
       await issuer.close();
