@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "./support/chromium.js";
+import { injectWallet } from "./support/inject-wallet.js";
 import { type DevMode, startDevMode } from "./support/dev-mode.js";
-import { createTestWallet, type TestWallet, type WalletRequest } from "./support/test-wallet.js";
+import { createTestWallet, type TestWallet } from "./support/test-wallet.js";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const artifacts = path.join(root, "test-artifacts", "browser");
@@ -17,7 +18,6 @@ if (skipReason) console.warn(`browser e2e skipped: ${skipReason}`);
 const describeInBrowser = skipReason ? describe.skip : describe;
 
 /** What the page's `window.ethereum.request` resolves to: the wallet's answer or its EIP-1193 error. */
-type WalletAnswer = { result: unknown } | { error: { code: number; message: string } };
 
 describeInBrowser("demo page in Chromium against dev mode (npm start)", () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "sigil-browser-"));
@@ -67,26 +67,7 @@ describeInBrowser("demo page in Chromium against dev mode (npm start)", () => {
       }
     });
     // The injected wallet: the page sees a plain EIP-1193 provider; signing happens in Node.
-    await page.exposeFunction("sigilTestWallet", async (args: WalletRequest): Promise<WalletAnswer> => {
-      try {
-        return { result: await wallet.request(args) };
-      } catch (error) {
-        const { code, message } = error as { code?: number; message: string };
-        return { error: { code: code ?? -32603, message } };
-      }
-    });
-    await page.addInitScript(() => {
-      const call = (window as unknown as { sigilTestWallet: (a: unknown) => Promise<WalletAnswer> })
-        .sigilTestWallet;
-      (window as unknown as { ethereum: unknown }).ethereum = {
-        request: async (args: unknown) => {
-          const answer = await call(args);
-          if ("error" in answer)
-            throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
-          return answer.result;
-        },
-      };
-    });
+    await injectWallet(page, () => wallet);
   }, 240_000);
 
   afterAll(async () => {

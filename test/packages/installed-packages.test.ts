@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from "../browser/support/chromium.js";
-import { createTestWallet, type WalletRequest } from "../browser/support/test-wallet.js";
+import { injectWallet } from "../browser/support/inject-wallet.js";
+import { createTestWallet } from "../browser/support/test-wallet.js";
 import { type SigilTestEnvironment, signIn, startSigil, VENUE_CLIENT } from "../fixtures/sigil-app.js";
 import { waitFor } from "../guard/support/wait.js";
 import {
@@ -277,31 +278,7 @@ describe("V2: packages installed from their tarballs", () => {
         const pageErrors: string[] = [];
         page.on("pageerror", (error) => pageErrors.push(error.message));
         const wallet = createTestWallet(trader);
-        await page.exposeFunction("sigilTestWallet", async (args: WalletRequest) => {
-          try {
-            return { result: await wallet.request(args) };
-          } catch (error) {
-            const { code, message } = error as { code?: number; message: string };
-            return { error: { code: code ?? -32603, message } };
-          }
-        });
-        await page.addInitScript(() => {
-          const call = (
-            window as unknown as {
-              sigilTestWallet: (
-                a: unknown,
-              ) => Promise<{ result?: unknown; error?: { code: number; message: string } }>;
-            }
-          ).sigilTestWallet;
-          (window as unknown as { ethereum: unknown }).ethereum = {
-            request: async (args: unknown) => {
-              const answer = await call(args);
-              if (answer.error)
-                throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
-              return answer.result;
-            },
-          };
-        });
+        await injectWallet(page, () => wallet);
         // Served on Sigil's own origin (as a venue would proxy it), so no CORS setting is involved.
         await page.route(`${sigilUrl}/consumer/*`, (route) => {
           const name = new URL(route.request().url()).pathname.split("/").pop()!;
