@@ -1,5 +1,5 @@
-// @sigil/client: sign in with a wallet and call Sigil-protected APIs. Browser side first; a bot
-// (Node) SDK will sit beside browser/ and reuse errors/, http/ and tokens/.
+// @sigil/client: sign in with a wallet and call Sigil-protected APIs from a browser. The bot SDK is
+// @sigil/client/node; the wallet-kit adapters are @sigil/client/rainbowkit and @sigil/client/reown.
 export { createSigilClient } from "./browser/create-sigil-client.js";
 export type {
   SigilClient,
