@@ -31,6 +31,8 @@ describe("production posture", () => {
     const rpcPort = await freePort();
     env = {
       SIGIL_ENV: "production",
+      // Named as production requires; the app runs on the test's data source.
+      DATABASE_URL: "postgres://sigil@db.internal:5432/sigil",
       SIGIL_ISSUER: "https://sigil.example",
       SIGIL_KEK: randomBytes(32).toString("base64"),
       SIGIL_CHAINS: JSON.stringify([
@@ -60,7 +62,7 @@ describe("production posture", () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(ConfigInvalidError);
-    expect((refusal as ConfigInvalidError).details).toEqual({ key: "SIGIL_METRICS_TOKEN" });
+    expect((refusal as ConfigInvalidError).details).toMatchObject({ key: "SIGIL_METRICS_TOKEN" });
     const app = await start();
     const refused = await request(app.getHttpServer()).get("/metrics").expect(401);
     expect(refused.body.error).toBe("unauthorized");

@@ -155,7 +155,10 @@ describe("tokens and sessions over HTTP", () => {
       expect(tokens.expires_in).toBeLessThanOrEqual(900);
       expect((payload.exp as number) - (payload.iat as number)).toBe(tokens.expires_in);
       expect(() => loadConfig({ ...sigil.env, SIGIL_ACCESS_TOKEN_TTL: "901" })).toThrow(
-        expect.objectContaining({ code: "config_invalid", details: { key: "SIGIL_ACCESS_TOKEN_TTL" } }),
+        expect.objectContaining({
+          code: "config_invalid",
+          details: expect.objectContaining({ key: "SIGIL_ACCESS_TOKEN_TTL" }),
+        }),
       );
     });
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { isSigilError } from "@sigil/core";
+import { reportInvalidConfig } from "@sigil/config";
+import { ConfigInvalidError, isSigilError } from "@sigil/core";
 import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
 import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
@@ -112,6 +113,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigInvalidError) {
+    process.exitCode = reportInvalidConfig(error, (line) => console.error(line));
+    return;
+  }
   const code = isSigilError(error) ? ` [${error.code}]` : "";
   console.error(`sigil: ${error instanceof Error ? error.message : String(error)}${code}`);
   process.exitCode = 1;

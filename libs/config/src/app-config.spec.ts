@@ -19,7 +19,8 @@ function expectInvalid(env: Record<string, string>, key: string) {
     loadConfig(env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigInvalidError);
-    expect((error as ConfigInvalidError).details).toEqual({ key });
+    const { problems } = (error as ConfigInvalidError).details as { problems: { key: string }[] };
+    expect(problems.map((problem) => problem.key)).toContain(key);
     expect((error as Error).message).toContain(key);
     return;
   }
@@ -159,6 +160,7 @@ describe("loadConfig: signing keys, KEK and production refusals", () => {
   ]);
   const production = {
     SIGIL_ENV: "production",
+    DATABASE_URL: "postgres://sigil@db.internal:5432/sigil",
     SIGIL_CHAINS: mainnet,
     SIGIL_KEK: kek,
     SIGIL_ISSUER: "https://auth.venue.example",
@@ -415,5 +417,76 @@ describe("loadConfig: abuse protection, alerts and logs (issue 6)", () => {
     })();
     expect(message).toContain("REDIS_URL");
     expect(message).not.toContain("hunter2");
+  });
+});
+
+describe("loadConfig: every problem at once (O1)", () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigInvalidError);
+      return error as ConfigInvalidError;
+    }
+    throw new Error("expected the configuration to be refused");
+  };
+
+  it("O1: production with nothing set names every variable it needs, one line each, with examples", () => {
+    const error = problemsOf({ SIGIL_ENV: "production" });
+    expect((error.details as { problems: unknown }).problems).toEqual([
+      { key: "SIGIL_CHAINS", problem: "required" },
+      { key: "DATABASE_URL", problem: expect.stringContaining("required in production") },
+      { key: "SIGIL_KEK", problem: expect.stringContaining("required in production") },
+      { key: "SIGIL_METRICS_TOKEN", problem: expect.stringContaining("required in production") },
+      { key: "SIGIL_ISSUER", problem: expect.stringContaining("required in production") },
+    ]);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe("configuration: 5 problems (see docs/configuration.md)");
+    expect(lines.slice(1).map((line) => line.trim().split(":")[0])).toEqual([
+      "SIGIL_CHAINS",
+      "DATABASE_URL",
+      "SIGIL_KEK",
+      "SIGIL_METRICS_TOKEN",
+      "SIGIL_ISSUER",
+    ]);
+    expect(lines[1]).toContain('e.g. [{"chainId":1,');
+    expect(lines[3]).toContain("openssl rand -base64 32");
+  });
+
+  it("O1: several bad values are all reported, and no value is echoed (a KEK is a secret)", () => {
+    const secret = Buffer.from("not-thirty-two-bytes-of-secret").toString("base64");
+    const error = problemsOf({
+      SIGIL_CHAINS: chains,
+      PORT: "eighty",
+      SIGIL_ACCESS_TOKEN_TTL: "5",
+      SIGIL_KEK: secret,
+      SIGIL_RESOURCE_CLIENTS: '[{"id":"venue","secret":"too-short-secret"}]',
+    });
+    const keys = (error.details as { problems: { key: string }[] }).problems.map((problem) => problem.key);
+    expect(keys).toEqual(["PORT", "SIGIL_KEK", "SIGIL_ACCESS_TOKEN_TTL", "SIGIL_RESOURCE_CLIENTS.0.secret"]);
+    expect(error.message).not.toContain(secret);
+    expect(error.message).not.toContain("too-short-secret");
+    expect(error.message).not.toContain("eighty");
+  });
+
+  it("O1: checks across variables run once every variable parses, and report together", () => {
+    const error = problemsOf({
+      SIGIL_ENV: "production",
+      SIGIL_CHAINS: chains,
+      SIGIL_ISSUER: "http://auth.venue.example",
+      SIGIL_REFRESH_IDLE_TTL: "7200",
+      SIGIL_REFRESH_ABSOLUTE_TTL: "3600",
+    });
+    expect((error.details as { problems: { key: string }[] }).problems.map((problem) => problem.key)).toEqual(
+      [
+        "SIGIL_REFRESH_ABSOLUTE_TTL",
+        "DATABASE_URL",
+        "SIGIL_KEK",
+        "SIGIL_METRICS_TOKEN",
+        "SIGIL_ISSUER",
+        "SIGIL_CHAINS.0.chainId",
+        "SIGIL_CHAINS.0.registry",
+      ],
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigInvalidError, type Policy, registryPolicy } from "@sigil/core";
+import { type ConfigProblem, configInvalid, problemsOf } from "./config-problems.js";
 import { loadPolicyFile } from "./policy/load-policy-file.js";
 import { weakKekReason } from "@sigil/sessions";
 import { createHash } from "node:crypto";
@@ -287,15 +288,22 @@ export class AppConfig {
 }
 
 /**
- * Validates the environment and builds {@link AppConfig}. Throws {@link ConfigInvalidError} whose
- * message and `details.key` name the offending variable (never its value: it may be a secret).
+ * Validates the environment and builds {@link AppConfig}. Throws one {@link ConfigInvalidError}
+ * listing every problem found (`details.problems`: variable and what is wrong, never its value).
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty variable means "not set" (what `FOO= cmd` and most orchestrators produce).
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
-  const e = parseEnv(envSchema, present);
+  const { values, problems } = parseEachVariable(envSchema, present);
+  const production = (values.SIGIL_ENV ?? present.SIGIL_ENV) === "production";
+  // Every variable is read before anything is refused, so one run names every problem.
+  if (problems.length > 0) {
+    if (production) problems.push(...missingInProduction(present));
+    throw configInvalid(problems);
+  }
+  const e = values as Env;
   const chains = e.SIGIL_CHAINS.map((chain) => ({
     chainId: chain.chainId,
     name: chain.name ?? `chain-${chain.chainId}`,
@@ -308,22 +316,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...(chain.multicall3 ? { multicall3: getAddress(chain.multicall3) } : {}),
   }));
   const duplicate = chains.find((chain, i) => chains.findIndex((c) => c.chainId === chain.chainId) !== i);
-  if (duplicate) {
-    throw new ConfigInvalidError(`configuration SIGIL_CHAINS: chain ${duplicate.chainId} appears twice`, {
-      details: { key: "SIGIL_CHAINS" },
-    });
-  }
+  if (duplicate) problems.push({ key: "SIGIL_CHAINS", problem: `chain ${duplicate.chainId} appears twice` });
   const issuer = (e.SIGIL_ISSUER ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, "");
   if (e.SIGIL_REFRESH_ABSOLUTE_TTL < e.SIGIL_REFRESH_IDLE_TTL) {
-    throw new ConfigInvalidError(
-      "configuration SIGIL_REFRESH_ABSOLUTE_TTL: must not be shorter than the idle TTL",
-      {
-        details: { key: "SIGIL_REFRESH_ABSOLUTE_TTL" },
-      },
-    );
+    problems.push({ key: "SIGIL_REFRESH_ABSOLUTE_TTL", problem: "must not be shorter than the idle TTL" });
   }
-  const kek = resolveKek(e);
-  if (e.SIGIL_ENV === "production") refuseWeakProductionSetup({ e, issuer, kek, chains });
+  const kek = collect(problems, () => resolveKek(e));
+  if (production) problems.push(...missingInProduction(present), ...weakInProduction({ e, issuer, chains }));
+  if (problems.length > 0) throw configInvalid(problems);
+  // A policy file's own error lists its fields' paths (`sigil policy check` prints them as they are).
+  const policy = e.SIGIL_POLICY
+    ? loadPolicyFile({ path: e.SIGIL_POLICY, chainIds: chains.map((chain) => chain.chainId) })
+    : registryPolicy(chains);
   return new AppConfig(
     e.SIGIL_ENV,
     e.HOST,
@@ -382,9 +386,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     // A map of every route for whoever asks: production serves it only when asked to.
     e.SIGIL_API_DOCS ?? e.SIGIL_ENV !== "production",
     { intervalMs: e.SIGIL_SWEEP_INTERVAL_MS, batchSize: e.SIGIL_SWEEP_BATCH_SIZE },
-    e.SIGIL_POLICY
-      ? loadPolicyFile({ path: e.SIGIL_POLICY, chainIds: chains.map((chain) => chain.chainId) })
-      : registryPolicy(chains),
+    policy,
   );
 }
 
@@ -392,12 +394,44 @@ type Env = z.infer<typeof envSchema>;
 
 function parseEnv<S extends z.ZodType>(schema: S, present: Record<string, string | undefined>): z.infer<S> {
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.join(".");
-    throw new ConfigInvalidError(`configuration ${key}: ${issue.message}`, { details: { key } });
-  }
+  if (!parsed.success) throw configInvalid(parsed.error.issues.map(problemOf));
   return parsed.data;
+}
+
+/** Each variable of `schema` parsed on its own, so that one bad variable hides no other. */
+function parseEachVariable<S extends z.ZodObject>(
+  schema: S,
+  present: Record<string, string | undefined>,
+): { values: Partial<z.infer<S>>; problems: ConfigProblem[] } {
+  const values: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [key, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+    const parsed = field.safeParse(present[key]);
+    if (parsed.success) values[key] = parsed.data;
+    else
+      problems.push(
+        ...parsed.error.issues.map((issue) => problemOf({ ...issue, path: [key, ...issue.path] })),
+      );
+  }
+  return { values: values as Partial<z.infer<S>>, problems };
+}
+
+function problemOf(issue: z.core.$ZodIssue): ConfigProblem {
+  const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path;
+  // zod's words for an absent variable ("expected string, received undefined") read as a type error.
+  const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+  return { key: path.join("."), problem: missing ? "required" : issue.message };
+}
+
+/** Runs `read`; a ConfigInvalidError it throws becomes problems (and undefined). */
+function collect<T>(problems: ConfigProblem[], read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigInvalidError)) throw error;
+    problems.push(...problemsOf(error));
+    return undefined;
+  }
 }
 
 const keyEnvSchema = envSchema.pick({
@@ -446,7 +480,7 @@ function signingKeyConfig(e: KeyEnv): SigningKeyConfig {
 }
 
 function invalid(key: string, problem: string): ConfigInvalidError {
-  return new ConfigInvalidError(`configuration ${key}: ${problem}`, { details: { key } });
+  return configInvalid([{ key, problem }]);
 }
 
 /** SIGIL_KEK or the file SIGIL_KEK_FILE names (one of them), refused when it is a placeholder. */
@@ -487,48 +521,64 @@ const HARDHAT_CHAIN_ID = 31337;
 interface ProductionCheckParameters {
   e: Env;
   issuer: string;
-  kek: Buffer | undefined;
   chains: ChainConfig[];
 }
 
-/**
- * Production refuses missing or development secrets, dev chains, plain-HTTP issuer URLs and
- * public metrics.
- */
-function refuseWeakProductionSetup({ e, issuer, kek, chains }: ProductionCheckParameters): void {
-  if (kek === undefined) throw invalid("SIGIL_KEK", "required in production (or SIGIL_KEK_FILE)");
-  if (e.SIGIL_METRICS_TOKEN === undefined) {
-    throw invalid("SIGIL_METRICS_TOKEN", "required in production: scrapers send it as a Bearer token");
-  }
+/** What production must name itself, checked on the raw environment (so also when parsing failed). */
+function missingInProduction(present: Record<string, string | undefined>): ConfigProblem[] {
+  const missing: ConfigProblem[] = [];
+  if (present.DATABASE_URL === undefined)
+    missing.push({
+      key: "DATABASE_URL",
+      problem: "required in production (embedded PGlite is for development)",
+    });
+  if (present.SIGIL_KEK === undefined && present.SIGIL_KEK_FILE === undefined)
+    missing.push({ key: "SIGIL_KEK", problem: "required in production (or SIGIL_KEK_FILE)" });
+  if (present.SIGIL_METRICS_TOKEN === undefined)
+    missing.push({
+      key: "SIGIL_METRICS_TOKEN",
+      problem: "required in production: scrapers send it as a Bearer token",
+    });
+  if (present.SIGIL_ISSUER === undefined)
+    missing.push({
+      key: "SIGIL_ISSUER",
+      problem: "required in production: the https:// URL clients reach Sigil at",
+    });
+  return missing;
+}
+
+/** Production refuses development secrets, dev chains, plain-HTTP URLs and a short key lead. */
+function weakInProduction({ e, issuer, chains }: ProductionCheckParameters): ConfigProblem[] {
+  const weak: ConfigProblem[] = [];
   if (
     e.SIGIL_KEK_FILE !== undefined &&
     path.resolve(e.SIGIL_KEK_FILE) === path.resolve(e.SIGIL_DATA_DIR, "kek")
   ) {
-    throw invalid("SIGIL_KEK_FILE", "is the development KEK file under SIGIL_DATA_DIR");
+    weak.push({ key: "SIGIL_KEK_FILE", problem: "is the development KEK file under SIGIL_DATA_DIR" });
   }
-  if (new URL(issuer).protocol !== "https:")
-    throw invalid("SIGIL_ISSUER", "must be an https:// URL in production");
-  if (e.SIGIL_SIWE_URI !== undefined && new URL(e.SIGIL_SIWE_URI).protocol !== "https:") {
-    throw invalid("SIGIL_SIWE_URI", "must be an https:// URL in production");
-  }
+  if (e.SIGIL_ISSUER !== undefined && new URL(issuer).protocol !== "https:")
+    weak.push({ key: "SIGIL_ISSUER", problem: "must be an https:// URL in production" });
+  if (e.SIGIL_SIWE_URI !== undefined && new URL(e.SIGIL_SIWE_URI).protocol !== "https:")
+    weak.push({ key: "SIGIL_SIWE_URI", problem: "must be an https:// URL in production" });
   chains.forEach((chain, i) => {
     if (chain.chainId === HARDHAT_CHAIN_ID) {
-      throw invalid(
-        `SIGIL_CHAINS.${i}.chainId`,
-        "is the Hardhat development chain (its accounts' keys are public)",
-      );
+      weak.push({
+        key: `SIGIL_CHAINS.${i}.chainId`,
+        problem: "is the Hardhat development chain (its accounts' keys are public)",
+      });
     }
     if (chain.registry === HARDHAT_FIRST_CONTRACT) {
-      throw invalid(
-        `SIGIL_CHAINS.${i}.registry`,
-        "is the Hardhat dev deployment (deployed by a public dev key)",
-      );
+      weak.push({
+        key: `SIGIL_CHAINS.${i}.registry`,
+        problem: "is the Hardhat dev deployment (deployed by a public dev key)",
+      });
     }
   });
   if (e.SIGIL_KEY_PUBLISH_LEAD < JWKS_MAX_AGE_SECONDS) {
-    throw invalid(
-      "SIGIL_KEY_PUBLISH_LEAD",
-      `must be at least the JWKS max-age (${JWKS_MAX_AGE_SECONDS} s) in production`,
-    );
+    weak.push({
+      key: "SIGIL_KEY_PUBLISH_LEAD",
+      problem: `must be at least the JWKS max-age (${JWKS_MAX_AGE_SECONDS} s) in production`,
+    });
   }
+  return weak;
 }
