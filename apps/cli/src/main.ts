@@ -3,6 +3,7 @@ import { reportInvalidConfig } from "@sigil/config";
 import { ConfigInvalidError, isSigilError } from "@sigil/core";
 import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
+import { configCheck } from "./commands/config-check.js";
 import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
 import { DEV_FACT_COMMANDS, DEV_FACT_USAGE, devFact, type DevFactCommand } from "./commands/dev-facts.js";
@@ -30,6 +31,9 @@ ${DEV_FACT_USAGE}
                                  events; exits 0 only if all pass, 78 for a policy file that does not parse
   sigil policy explain <address> [--chain N] [--wallet eoa|contract] [--json]
                                  which rules grant the address which scopes, from which sources and blocks
+  sigil config check [--json]    the service's validation of the environment without starting it (exit 78
+                                 listing every problem), then live checks: database migrated, each RPC on
+                                 its chain id, policy contracts, the KEK opens the stored keys, Redis
   sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
                                  PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
 ${BOT_USAGE}`;
@@ -85,6 +89,12 @@ async function main(argv: string[]): Promise<void> {
     case "reconcile":
       if (!(await reconcile())) process.exitCode = 1;
       return;
+    case "config":
+      if (rest[0] === "check") {
+        process.exitCode = await configCheck({ json: values.json });
+        return;
+      }
+      throw new Error("usage: sigil config check [--json]");
     case "policy":
       if (rest[0] === "check") {
         process.exitCode = await policyCheck({ json: values.json });

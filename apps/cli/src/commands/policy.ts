@@ -89,7 +89,7 @@ export async function policyCheck(p: PolicyCommandParameters = {}): Promise<numb
   return ok ? 0 : 1;
 }
 
-async function checkPolicySource(p: {
+export async function checkPolicySource(p: {
   chain: ChainClient;
   source: NamedPolicySource;
   head: Promise<Omit<BlockRef, "chainId">>;
