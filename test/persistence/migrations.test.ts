@@ -1,4 +1,9 @@
-import { PERSISTENCE_MIGRATIONS, revertAllMigrations, runMigrations } from "@sigil/persistence";
+import {
+  createDataSource,
+  PERSISTENCE_MIGRATIONS,
+  revertAllMigrations,
+  runMigrations,
+} from "@sigil/persistence";
 import { createTestDataSource, type TestDataSource } from "../fixtures/database.js";
 import { EXPECTED_SCHEMA, TABLES } from "./expected-schema.js";
 import { findRelations, inspectSchema } from "./inspect-schema.js";
@@ -47,5 +52,34 @@ describe("migrations: up, down, up", () => {
     await expect(runMigrations(database.dataSource)).resolves.toEqual(MIGRATION_NAMES);
     await expect(inspectSchema(database.dataSource, TABLES)).resolves.toEqual(EXPECTED_SCHEMA);
     await expect(database.dataSource.showMigrations()).resolves.toBe(false);
+  });
+});
+
+const withServer = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+withServer("migrations from several processes (needs TEST_DATABASE_URL)", () => {
+  let database: TestDataSource;
+
+  beforeAll(async () => {
+    database = await createTestDataSource({ migrate: false });
+  });
+
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it("O4: instances and `sigil migrate` started together apply each migration exactly once", async () => {
+    const { url } = database.dataSource.options as { url: string };
+    const others = [createDataSource({ url }), createDataSource({ url })];
+    await Promise.all(others.map((other) => other.initialize()));
+    try {
+      const runs = await Promise.all([database.dataSource, ...others].map((d) => runMigrations(d)));
+      // One run applied everything; the others waited for it and found nothing pending.
+      expect(runs.map((names) => names.length).sort((a, b) => a - b)).toEqual([0, 0, MIGRATION_NAMES.length]);
+      const rows = (await database.dataSource.query(`SELECT name FROM migrations`)) as { name: string }[];
+      expect(rows.map((row) => row.name).sort()).toEqual([...MIGRATION_NAMES].sort());
+    } finally {
+      await Promise.all(others.map((other) => other.destroy()));
+    }
   });
 });
