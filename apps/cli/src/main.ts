@@ -8,6 +8,7 @@ import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
 import { DEV_FACT_COMMANDS, DEV_FACT_USAGE, devFact, type DevFactCommand } from "./commands/dev-facts.js";
 import { kek, keys } from "./commands/keys.js";
+import { migrate } from "./commands/migrate.js";
 import { policyCheck, policyExplain } from "./commands/policy.js";
 import { reconcile } from "./commands/reconcile.js";
 import { changeRoleCommand, roles } from "./commands/roles.js";
@@ -20,6 +21,8 @@ ${DEV_FACT_USAGE}
                                  roles and scopes of an address, read on-chain at a stated block
   sigil roles grant|revoke <ROLE> <address> [--rpc URL] [--registry 0x…]
                                  grant or revoke a role on the dev chain, sent by the dev admin account
+  sigil migrate                  apply pending schema migrations (DATABASE_URL, else dev mode's PGlite) once,
+                                 under a lock: the release step when instances run SIGIL_MIGRATE_ON_START=false
   sigil keys list                signing keys and their states (pending, active, retiring, retired)
   sigil keys rotate              create the next signing key now (published first, signs after the lead)
   sigil kek rewrap               re-wrap data keys still under a former KEK (SIGIL_KEK_PREVIOUS)
@@ -113,6 +116,9 @@ async function main(argv: string[]): Promise<void> {
     case "audit":
       if (rest[0] !== "verify") throw new Error("usage: sigil audit verify");
       return auditVerify();
+    case "migrate":
+      await migrate();
+      return;
     case "keys":
       return keys({ action: rest[0] });
     case "kek":

@@ -89,7 +89,8 @@ async function checkDatabaseAndKeys(env: NodeJS.ProcessEnv): Promise<LiveCheck[]
           check: "database",
           ok: false,
           code: "database_not_migrated",
-          message: "pending migrations: run the service once (SIGIL_MIGRATE_ON_START) or migrate",
+          message:
+            "pending migrations: run `sigil migrate` (or start one instance with SIGIL_MIGRATE_ON_START)",
         },
       ];
     const checks: LiveCheck[] = [{ check: "database", ok: true }];

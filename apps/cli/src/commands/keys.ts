@@ -24,7 +24,7 @@ async function withStore<T>(
   const dataSource = await openCliDatabase(env);
   try {
     if (await dataSource.showMigrations()) {
-      throw new Error("the database has pending migrations: start the service once (it migrates) and retry");
+      throw new Error("the database has pending migrations: run `sigil migrate` and retry");
     }
     const box = new SecretBox(kek);
     return await use(new SigningKeyStore(dataSource, box), config, { dataSource, box });
