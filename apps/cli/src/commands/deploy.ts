@@ -173,7 +173,7 @@ const describe = (error: unknown) =>
     ? ((error as { shortMessage?: string }).shortMessage ?? error.message)
     : String(error);
 
-/** Blocks between polls while waiting for receipts and confirmations: viem's default is 4 s. */
+/** How often receipts and confirmations are polled, in ms: viem's default is 4 s without a block time. */
 const POLLING_INTERVAL_MS = 1_000;
 
 async function chainIdOf(publicClient: PublicClient): Promise<number> {

@@ -67,7 +67,7 @@ let devAddresses: readonly Address[] | undefined;
 
 /** Addresses of the first {@link PUBLIC_DEV_ACCOUNT_COUNT} accounts of Hardhat's public mnemonic. */
 export function publicDevAddresses(): readonly Address[] {
-  // BIP-39 seed with Node's native PBKDF2 once, instead of viem's JS one per account (~50 ms each).
+  // The BIP-39 seed once, with Node's native PBKDF2, instead of viem's JS one per account.
   if (!devAddresses) {
     const seed = pbkdf2Sync(DEV_MNEMONIC.normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
     const master = HDKey.fromMasterSeed(seed);
