@@ -4,6 +4,7 @@ import { ConfigInvalidError, isSigilError } from "@sigil/core";
 import { parseArgs } from "node:util";
 import { auditVerify } from "./commands/audit.js";
 import { configCheck } from "./commands/config-check.js";
+import { deploy, DEPLOY_USAGE } from "./commands/deploy.js";
 import { BOT_COMMANDS, BOT_USAGE, runBotCommand } from "./commands/bot.js";
 import { dev } from "./commands/dev.js";
 import { DEV_FACT_COMMANDS, DEV_FACT_USAGE, devFact, type DevFactCommand } from "./commands/dev-facts.js";
@@ -37,11 +38,17 @@ ${DEV_FACT_USAGE}
   sigil config check [--json]    the service's validation of the environment without starting it (exit 78
                                  listing every problem), then live checks: database migrated, each RPC on
                                  its chain id, policy contracts, the KEK opens the stored keys, Redis
+${DEPLOY_USAGE}
   sigil audit verify             recompute the audit log's hash chain (DATABASE_URL, else the dev
                                  PGlite under SIGIL_DATA_DIR); exits 1 naming the first broken row
 ${BOT_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
+  // Deploy parses its own options, and must see a key flag before any parser could echo it.
+  if (argv[0] === "deploy") {
+    process.exitCode = await deploy({ args: argv.slice(1) });
+    return;
+  }
   // Bot commands take options of their own (issue 5).
   if ((BOT_COMMANDS as readonly string[]).includes(argv[0] ?? "")) return runBotCommand(argv);
   const { positionals, values } = parseArgs({

@@ -120,7 +120,7 @@ async function deployGovernance(clients: DeployClients, settings: GovernanceSett
 }
 
 async function deployVotesToken(clients: DeployClients): Promise<Address> {
-  const { publicClient, walletClient } = clients;
+  const { publicClient, walletClient, confirmations } = clients;
   const deployer = walletClient.account.address;
   const token = await deployContract(clients, {
     name: "SigilVotesToken",
@@ -135,7 +135,7 @@ async function deployVotesToken(clients: DeployClients): Promise<Address> {
     functionName: "delegate",
     args: [deployer],
   });
-  await confirm(publicClient, hash, "SigilVotesToken.delegate");
+  await confirm(publicClient, hash, "SigilVotesToken.delegate", confirmations);
   return token.address;
 }
 
@@ -153,7 +153,7 @@ async function handTimelockToGovernor(clients: DeployClients, timelock: Address,
 }
 
 async function timelockRoleCall(
-  { publicClient, walletClient }: DeployClients,
+  { publicClient, walletClient, confirmations }: DeployClients,
   timelock: Address,
   functionName: "grantRole" | "renounceRole",
   role: Hex,
@@ -165,11 +165,11 @@ async function timelockRoleCall(
     functionName,
     args: [role, account],
   });
-  await confirm(publicClient, hash, `SigilTimelock.${functionName}`);
+  await confirm(publicClient, hash, `SigilTimelock.${functionName}`, confirmations);
 }
 
 async function grantRegistryAdmin(
-  { publicClient, walletClient }: DeployClients,
+  { publicClient, walletClient, confirmations }: DeployClients,
   registry: Address,
   account: Address,
 ): Promise<void> {
@@ -179,17 +179,20 @@ async function grantRegistryAdmin(
     functionName: "grantRole",
     args: [DEFAULT_ADMIN_ROLE, account],
   });
-  await confirm(publicClient, hash, "AccessRegistry.grantRole(DEFAULT_ADMIN_ROLE)");
+  await confirm(publicClient, hash, "AccessRegistry.grantRole(DEFAULT_ADMIN_ROLE)", confirmations);
 }
 
-async function renounceRegistryAdmin({ publicClient, walletClient }: DeployClients, registry: Address) {
+async function renounceRegistryAdmin(
+  { publicClient, walletClient, confirmations }: DeployClients,
+  registry: Address,
+) {
   const hash = await walletClient.writeContract({
     address: registry,
     abi: accessRegistryAbi,
     functionName: "renounceRole",
     args: [DEFAULT_ADMIN_ROLE, walletClient.account.address],
   });
-  await confirm(publicClient, hash, "AccessRegistry.renounceRole(DEFAULT_ADMIN_ROLE)");
+  await confirm(publicClient, hash, "AccessRegistry.renounceRole(DEFAULT_ADMIN_ROLE)", confirmations);
 }
 
 const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;

@@ -21,15 +21,28 @@ export type DeployWalletClient = WalletClient<Transport, Chain, Account>;
 export interface DeployClients {
   publicClient: PublicClient;
   walletClient: DeployWalletClient;
+  /** Blocks each transaction waits for, its own included (viem's count); default 1. */
+  confirmations?: number;
 }
 
-/** Waits for `hash` to be mined and throws {@link TransactionRevertedError} unless it succeeded. */
+/** viem's default wait for a receipt; a deep confirmation count on a slow chain needs longer. */
+const RECEIPT_TIMEOUT_MS = 180_000;
+
+/**
+ * Waits for `hash` to be mined under `confirmations` blocks (its own included) and throws
+ * {@link TransactionRevertedError} unless it succeeded.
+ */
 export async function confirm(
   publicClient: PublicClient,
   hash: Hash,
   action: string,
+  confirmations = 1,
 ): Promise<TransactionReceipt> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash,
+    confirmations,
+    timeout: RECEIPT_TIMEOUT_MS * Math.max(1, confirmations),
+  });
   if (receipt.status !== "success") {
     throw new TransactionRevertedError(`${action} reverted (transaction ${hash})`, {
       details: { action, transactionHash: hash, blockNumber: receipt.blockNumber.toString() },
@@ -54,12 +67,12 @@ export interface DeployedContract {
 
 /** Deploys a contract from its generated ABI and bytecode and waits for a successful receipt. */
 export async function deployContract<const TAbi extends Abi>(
-  { publicClient, walletClient }: DeployClients,
+  { publicClient, walletClient, confirmations }: DeployClients,
   { name, abi, bytecode, args }: DeployContractParameters<TAbi>,
 ): Promise<DeployedContract> {
   // viem cannot narrow constructor args through a generic ABI; the signature above keeps callers checked.
   const hash = await walletClient.deployContract({ abi, bytecode, args } as never);
-  const receipt = await confirm(publicClient, hash, `deploy ${name}`);
+  const receipt = await confirm(publicClient, hash, `deploy ${name}`, confirmations);
   if (!receipt.contractAddress) {
     throw new TransactionRevertedError(`deploy ${name} created no contract (transaction ${hash})`, {
       details: { action: `deploy ${name}`, transactionHash: hash },
