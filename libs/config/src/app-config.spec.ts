@@ -489,4 +489,19 @@ describe("loadConfig: every problem at once (O1)", () => {
       ],
     );
   });
+
+  it("O1: production's refusals of a parsed value are listed beside other variables' parse problems", () => {
+    const error = problemsOf({
+      SIGIL_ENV: "production",
+      SIGIL_CHAINS: "[{chainId: 1}]",
+      SIGIL_ISSUER: "http://auth.venue.example",
+      SIGIL_KEY_PUBLISH_LEAD: "30",
+      DATABASE_URL: "postgres://db/sigil",
+      SIGIL_KEK: Buffer.alloc(32, 7).toString("base64"),
+      SIGIL_METRICS_TOKEN: "m".repeat(32),
+    });
+    expect((error.details as { problems: { key: string }[] }).problems.map((problem) => problem.key)).toEqual(
+      ["SIGIL_CHAINS", "SIGIL_ISSUER", "SIGIL_KEY_PUBLISH_LEAD"],
+    );
+  });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ChainConfig } from "@sigil/chain";
 import type { DemoPageConfig } from "./demo-config.js";
-import { getAddress, isAddress } from "viem";
+import { type Address, getAddress, isAddress, isAddressEqual } from "viem";
 import { z } from "zod";
 import { JWKS_MAX_AGE_SECONDS } from "./jwks-max-age.js";
 
@@ -300,7 +300,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const production = (values.SIGIL_ENV ?? present.SIGIL_ENV) === "production";
   // Every variable is read before anything is refused, so one run names every problem.
   if (problems.length > 0) {
-    if (production) problems.push(...missingInProduction(present));
+    if (production) problems.push(...missingInProduction(present), ...weakInProduction(values));
     throw configInvalid(problems);
   }
   const e = values as Env;
@@ -322,7 +322,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     problems.push({ key: "SIGIL_REFRESH_ABSOLUTE_TTL", problem: "must not be shorter than the idle TTL" });
   }
   const kek = collect(problems, () => resolveKek(e));
-  if (production) problems.push(...missingInProduction(present), ...weakInProduction({ e, issuer, chains }));
+  if (production) problems.push(...missingInProduction(present), ...weakInProduction(e));
   if (problems.length > 0) throw configInvalid(problems);
   // A policy file's own error lists its fields' paths (`sigil policy check` prints them as they are).
   const policy = e.SIGIL_POLICY
@@ -518,12 +518,6 @@ function resolveKek(e: KeyEnv): Buffer | undefined {
 const HARDHAT_FIRST_CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const HARDHAT_CHAIN_ID = 31337;
 
-interface ProductionCheckParameters {
-  e: Env;
-  issuer: string;
-  chains: ChainConfig[];
-}
-
 /** What production must name itself, checked on the raw environment (so also when parsing failed). */
 function missingInProduction(present: Record<string, string | undefined>): ConfigProblem[] {
   const missing: ConfigProblem[] = [];
@@ -547,34 +541,38 @@ function missingInProduction(present: Record<string, string | undefined>): Confi
   return missing;
 }
 
-/** Production refuses development secrets, dev chains, plain-HTTP URLs and a short key lead. */
-function weakInProduction({ e, issuer, chains }: ProductionCheckParameters): ConfigProblem[] {
+/**
+ * Production refuses development secrets, dev chains, plain-HTTP URLs and a short key lead. It reads
+ * whatever parsed, so these are listed beside other variables' problems, not after their fix.
+ */
+function weakInProduction(e: Partial<Env>): ConfigProblem[] {
   const weak: ConfigProblem[] = [];
   if (
     e.SIGIL_KEK_FILE !== undefined &&
+    e.SIGIL_DATA_DIR !== undefined &&
     path.resolve(e.SIGIL_KEK_FILE) === path.resolve(e.SIGIL_DATA_DIR, "kek")
   ) {
     weak.push({ key: "SIGIL_KEK_FILE", problem: "is the development KEK file under SIGIL_DATA_DIR" });
   }
-  if (e.SIGIL_ISSUER !== undefined && new URL(issuer).protocol !== "https:")
+  if (e.SIGIL_ISSUER !== undefined && new URL(e.SIGIL_ISSUER).protocol !== "https:")
     weak.push({ key: "SIGIL_ISSUER", problem: "must be an https:// URL in production" });
   if (e.SIGIL_SIWE_URI !== undefined && new URL(e.SIGIL_SIWE_URI).protocol !== "https:")
     weak.push({ key: "SIGIL_SIWE_URI", problem: "must be an https:// URL in production" });
-  chains.forEach((chain, i) => {
+  (e.SIGIL_CHAINS ?? []).forEach((chain, i) => {
     if (chain.chainId === HARDHAT_CHAIN_ID) {
       weak.push({
         key: `SIGIL_CHAINS.${i}.chainId`,
         problem: "is the Hardhat development chain (its accounts' keys are public)",
       });
     }
-    if (chain.registry === HARDHAT_FIRST_CONTRACT) {
+    if (isAddressEqual(chain.registry as Address, HARDHAT_FIRST_CONTRACT)) {
       weak.push({
         key: `SIGIL_CHAINS.${i}.registry`,
         problem: "is the Hardhat dev deployment (deployed by a public dev key)",
       });
     }
   });
-  if (e.SIGIL_KEY_PUBLISH_LEAD < JWKS_MAX_AGE_SECONDS) {
+  if (e.SIGIL_KEY_PUBLISH_LEAD !== undefined && e.SIGIL_KEY_PUBLISH_LEAD < JWKS_MAX_AGE_SECONDS) {
     weak.push({
       key: "SIGIL_KEY_PUBLISH_LEAD",
       problem: `must be at least the JWKS max-age (${JWKS_MAX_AGE_SECONDS} s) in production`,
