@@ -1,4 +1,5 @@
 // `sigil deploy` (O3) against real Hardhat chains over HTTP, with a fresh deployer key.
+import { sigilGovernorAbi, sigilTimelockAbi } from "@sigil/chain";
 import { devAccount } from "@sigil/chain/dev";
 import { loadConfig } from "@sigil/config";
 import { execFile } from "node:child_process";
@@ -33,6 +34,7 @@ interface RecordJson {
   deployedAtBlock: string;
   confirmations: number;
   deployedAt: string;
+  governance: false | Record<string, number>;
 }
 
 /** The hex private key of dev account `index` (Hardhat's public mnemonic). */
@@ -67,6 +69,9 @@ describe("sigil deploy (O3)", () => {
   });
 
   /** Runs `sigil deploy` in-process with `args`, the key file unless `env` says otherwise. */
+  /** Governance settings, which a chain other than 31337 requires unless --no-governance. */
+  const GOVERNANCE = ["--voting-delay", "2", "--voting-period", "20", "--timelock-delay", "90"];
+
   async function run(
     args: string[],
     env: NodeJS.ProcessEnv = { SIGIL_DEPLOYER_KEY_FILE: keyFile },
@@ -104,6 +109,7 @@ describe("sigil deploy (O3)", () => {
       "testnet",
       "--admin",
       admin,
+      ...GOVERNANCE,
     ]);
     expect({ code, err }).toEqual({ code: 0, err: expect.stringContaining("record written to") });
     expect(out).toHaveLength(1);
@@ -127,6 +133,25 @@ describe("sigil deploy (O3)", () => {
       expect(record.codeHashes[name]).toBe(keccak256(code!));
     }
 
+    // The governance settings given are the ones deployed and recorded.
+    const governor = { address: record.contracts.governor!, abi: sigilGovernorAbi } as const;
+    const [votingDelay, votingPeriod, minDelay] = await Promise.all([
+      chain.publicClient.readContract({ ...governor, functionName: "votingDelay" }),
+      chain.publicClient.readContract({ ...governor, functionName: "votingPeriod" }),
+      chain.publicClient.readContract({
+        address: record.contracts.timelock!,
+        abi: sigilTimelockAbi,
+        functionName: "getMinDelay",
+      }),
+    ]);
+    expect([votingDelay, votingPeriod, minDelay]).toEqual([2n, 20n, 90n]);
+    expect(record.governance).toEqual({
+      votingDelay: 2,
+      votingPeriod: 20,
+      quorumPercent: 4,
+      timelockDelay: 90,
+    });
+
     // The printed entry is what an operator pastes into SIGIL_CHAINS: the config loader takes it.
     const entry = JSON.parse(out[0]!) as { registry: Address };
     const config = loadConfig({
@@ -142,7 +167,7 @@ describe("sigil deploy (O3)", () => {
         rpcUrls: [chain.url],
         registry: record.contracts.registry,
         fromBlock: Number(record.deployedAtBlock),
-        confirmations: 1,
+        confirmations: 0,
       }),
     ]);
     expect(entry.registry).toBe(record.contracts.registry);
@@ -215,6 +240,25 @@ describe("sigil deploy (O3)", () => {
       expect(await nonceOf(devAddress)).toBe(before);
       await expect(stat(path.join(dir, `dev-${index}.json`))).rejects.toThrow("ENOENT");
     }
+  });
+
+  it("O3: governance outside chain 31337 needs its delays and period stated, before anything is sent", async () => {
+    const before = await nonceOf(deployer);
+    const { code, out, err } = await run([
+      "--rpc",
+      chain.url,
+      "--voting-period",
+      "50400",
+      "--record",
+      "g.json",
+    ]);
+    expect({ code, out }).toEqual({ code: 78, out: [] });
+    expect(err).toContain("needs --voting-delay, --timelock-delay");
+    expect(err).toContain("[governance_settings_required]");
+    expect(await nonceOf(deployer)).toBe(before);
+    const bad = await run(["--rpc", chain.url, ...GOVERNANCE, "--quorum-percent", "0", "--record", "g.json"]);
+    expect(bad.code).toBe(78);
+    expect(bad.err).toContain("--quorum-percent must be an integer from 1 to 100");
   });
 
   it("O3: a public dev key is accepted on chain 31337", async () => {
@@ -323,7 +367,8 @@ describe("sigil deploy (O3)", () => {
       ]);
       const head = await mining.publicClient.getBlockNumber();
       expect(code).toBe(0);
-      expect(JSON.parse(out[0]!)).toMatchObject({ confirmations: 3 });
+      // The same depth for role sync, which counts only the blocks after an event's.
+      expect(JSON.parse(out[0]!)).toMatchObject({ confirmations: 2 });
 
       const record = await readRecord(path.join(dir, `sigil-deployment-${MINING_CHAIN_ID}.json`));
       const sent: bigint[] = [];
@@ -372,7 +417,7 @@ describe("sigil deploy (O3)", () => {
       "fromBlock",
       "confirmations",
     ]);
-    expect(entry).toMatchObject({ chainId: CHAIN_ID, rpcUrls: [chain.url], confirmations: 1 });
+    expect(entry).toMatchObject({ chainId: CHAIN_ID, rpcUrls: [chain.url], confirmations: 0 });
 
     const secret = generatePrivateKey();
     const refused = await exec(["--rpc", chain.url, `--private-key=${secret}`]);

@@ -1,4 +1,10 @@
-import { type AccessStack, DEV_GOVERNANCE_SETTINGS, deployAccessStack } from "@sigil/chain/dev";
+import {
+  type AccessStack,
+  DEV_CHAIN_ID,
+  DEV_GOVERNANCE_SETTINGS,
+  deployAccessStack,
+  type GovernanceSettings,
+} from "@sigil/chain/dev";
 import { EX_CONFIG } from "@sigil/config";
 import { ConfigInvalidError, isSigilError, RpcUnavailableError } from "@sigil/core";
 import { stat } from "node:fs/promises";
@@ -28,10 +34,12 @@ import {
 import { codeHashOf, type VerifyCheck, verifyDeployment } from "../deploy/verify-deployment.js";
 
 export const DEPLOY_USAGE = `  sigil deploy --rpc URL [--chain-id N] [--name NAME] [--confirmations N] [--admin 0x…]
-               [--no-governance] [--record FILE] [--force]
+               [--voting-delay BLOCKS --voting-period BLOCKS --timelock-delay SECONDS]
+               [--quorum-percent N] [--no-governance] [--record FILE] [--force]
                                  deploy the AccessRegistry and governance (votes token, timelock,
                                  governor) with the key in SIGIL_DEPLOYER_KEY_FILE or SIGIL_DEPLOYER_KEY,
-                                 write a deployment record, print the SIGIL_CHAINS entry (stdout)
+                                 write a deployment record, print the SIGIL_CHAINS entry (stdout);
+                                 outside chain 31337 governance needs its delays and period stated
   sigil deploy --verify --rpc URL [--record FILE] [--json]
                                  check a recorded deployment's code and wiring on chain; exits 1 naming
                                  what differs, 78 for a usage, key or record problem`;
@@ -60,6 +68,10 @@ const OPTIONS = {
   confirmations: { type: "string" },
   admin: { type: "string" },
   "no-governance": { type: "boolean" },
+  "voting-delay": { type: "string" },
+  "voting-period": { type: "string" },
+  "quorum-percent": { type: "string" },
+  "timelock-delay": { type: "string" },
   record: { type: "string" },
   force: { type: "boolean" },
   verify: { type: "boolean" },
@@ -75,6 +87,8 @@ interface DeployOptions {
   confirmations: number;
   admin?: Address;
   governance: boolean;
+  /** The governance settings given as flags. */
+  settings: Partial<GovernanceSettings>;
   record?: string;
   force: boolean;
   verify: boolean;
@@ -132,12 +146,49 @@ function parseOptions(args: readonly string[]): DeployOptions {
       values.confirmations === undefined ? 1 : integer("--confirmations", values.confirmations, 0, 256),
     admin: values.admin === undefined ? undefined : adminAddress(values.admin),
     governance: !values["no-governance"],
+    settings: governanceFlags(values),
     record: values.record,
     force: values.force ?? false,
     verify: values.verify ?? false,
     json: values.json ?? false,
     help: values.help ?? false,
   };
+}
+
+/** Flag of each governance setting, and its least value (OpenZeppelin's Governor and Timelock). */
+const GOVERNANCE_FLAGS = {
+  votingDelay: ["--voting-delay", 0, 2 ** 48 - 1],
+  votingPeriod: ["--voting-period", 1, 2 ** 32 - 1],
+  quorumPercent: ["--quorum-percent", 1, 100],
+  timelockDelay: ["--timelock-delay", 0, Number.MAX_SAFE_INTEGER],
+} as const satisfies Record<keyof GovernanceSettings, readonly [string, number, number]>;
+
+function governanceFlags(values: Record<string, unknown>): Partial<GovernanceSettings> {
+  const settings: Partial<GovernanceSettings> = {};
+  for (const [setting, [flag, min, max]] of Object.entries(GOVERNANCE_FLAGS)) {
+    const text = values[flag.slice(2)];
+    if (typeof text === "string")
+      settings[setting as keyof GovernanceSettings] = integer(flag, text, min, max);
+  }
+  return settings;
+}
+
+/**
+ * The settings to deploy: the dev chain's short defaults fill gaps on chain 31337 only. Elsewhere a
+ * block count depends on the chain's block time, so the delays and the period must be stated.
+ */
+function governanceSettings(options: DeployOptions, chainId: number): GovernanceSettings {
+  const { settings } = options;
+  const missing = (["votingDelay", "votingPeriod", "timelockDelay"] as const).filter(
+    (setting) => settings[setting] === undefined,
+  );
+  if (options.governance && chainId !== DEV_CHAIN_ID && missing.length > 0)
+    throw new ConfigInvalidError(
+      `governance on chain ${chainId} needs ${missing.map((s) => GOVERNANCE_FLAGS[s][0]).join(", ")} ` +
+        "(block counts depend on the chain's block time; --no-governance deploys the registry alone)",
+      { details: { key: "governance_settings_required" } },
+    );
+  return { ...DEV_GOVERNANCE_SETTINGS, ...settings };
 }
 
 function integer(option: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -213,6 +264,7 @@ async function deployStack({ options, env, cwd, print, printError }: DeployRun):
       details: { key: "chain_id_mismatch" },
     });
   refusePublicDevKey(account.address, chainId);
+  const settings = governanceSettings(options, chainId);
   const file = recordPath({ cwd, file: options.record, chainId });
   if (!options.force && (await exists(file)))
     throw new ConfigInvalidError(`a deployment record exists at ${file} (--force to overwrite it)`, {
@@ -251,7 +303,7 @@ async function deployStack({ options, env, cwd, print, printError }: DeployRun):
     walletClient,
     confirmations: Math.max(1, options.confirmations),
     admin,
-    governance: options.governance ? {} : false,
+    governance: options.governance ? settings : false,
   });
   const record = await recordOf({
     publicClient,
@@ -262,6 +314,7 @@ async function deployStack({ options, env, cwd, print, printError }: DeployRun):
     chainId,
     name,
     genesis: genesis.hash,
+    settings,
   });
   await writeRecord(file, record);
   for (const [contract, address] of Object.entries(record.contracts))
@@ -274,7 +327,8 @@ async function deployStack({ options, env, cwd, print, printError }: DeployRun):
       rpcUrls: [rpc],
       registry: stack.registry,
       fromBlock: Number(stack.deployedAtBlock),
-      confirmations: options.confirmations,
+      // Role sync counts blocks after the event's (head - confirmations); viem counts its block too.
+      confirmations: Math.max(0, options.confirmations - 1),
     }),
   );
   return 0;
@@ -289,11 +343,12 @@ interface RecordInputs {
   chainId: number;
   name: string;
   genesis: Hex;
+  settings: GovernanceSettings;
 }
 
 /** The deployment record, with each contract's runtime code hash as the chain now serves it. */
 async function recordOf(inputs: RecordInputs): Promise<DeploymentRecord> {
-  const { publicClient, account, stack, admin, options, chainId, name, genesis } = inputs;
+  const { publicClient, account, stack, admin, options, chainId, name, genesis, settings } = inputs;
   const { deployedAtBlock, ...addresses } = stack;
   const contracts = Object.entries(addresses) as [ContractName, Address][];
   const codeHashes = Object.fromEntries(
@@ -315,7 +370,7 @@ async function recordOf(inputs: RecordInputs): Promise<DeploymentRecord> {
       ? { registry: stack.registry, token: stack.token, timelock: stack.timelock, governor: stack.governor }
       : { registry: stack.registry },
     codeHashes,
-    governance: options.governance ? { ...DEV_GOVERNANCE_SETTINGS } : false,
+    governance: options.governance ? settings : false,
     deployedAtBlock: deployedAtBlock.toString(),
     confirmations: options.confirmations,
     deployedAt: new Date().toISOString(),
