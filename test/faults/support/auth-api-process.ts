@@ -19,8 +19,31 @@ export interface AuthApiProcess {
 
 /** Starts `node dist/apps/auth-api/src/main.js` with `env` on a free port and waits for readiness. */
 export async function startAuthApiProcess(env: Record<string, string>): Promise<AuthApiProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, "dist/apps/auth-api/src/main.js")], {
+  return startServiceProcess({ script: "dist/apps/auth-api/src/main.js", env, readyPath: "/health/ready" });
+}
+
+/** A built service (`script` under the repository) started with `env`, HOST and a free PORT. */
+export interface ServiceProcessParameters {
+  script: string;
+  env: Record<string, string>;
+  /** Answers 200 once the service is ready. */
+  readyPath: string;
+  /** Defaults to a free port. */
+  port?: number;
+  /** Node options before the script, e.g. `--env-file=…`. */
+  nodeArgs?: string[];
+}
+
+/** Starts a built service on a free port of 127.0.0.1 and waits until `readyPath` answers 200. */
+export async function startServiceProcess({
+  script,
+  env,
+  readyPath,
+  port: chosenPort,
+  nodeArgs = [],
+}: ServiceProcessParameters): Promise<AuthApiProcess> {
+  const port = chosenPort ?? (await freePort());
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, script)], {
     cwd: root,
     env: { ...env, PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "ignore", "pipe"],
@@ -29,8 +52,8 @@ export async function startAuthApiProcess(env: Record<string, string>): Promise<
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => {
-    if (child.exitCode !== null) throw new Error(`auth-api exited ${child.exitCode}: ${stderr}`);
-    return (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200;
+    if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}: ${stderr}`);
+    return (await fetch(`${url}${readyPath}`).catch(() => undefined))?.status === 200;
   };
   await waitFor(ready, { timeoutMs: 30_000, everyMs: 100 });
   return {
