@@ -13,6 +13,8 @@ export interface DataSourceParameters {
   dataDir?: string;
   /** Log every SQL statement (TypeORM `logging`). */
   logging?: boolean;
+  /** Embedded only: start from this `dumpEmbedded()` tarball instead of an empty cluster. */
+  loadDataDir?: Blob;
 }
 
 type PostgresOptions = Extract<DataSourceOptions, { type: "postgres" }>;
@@ -24,7 +26,12 @@ const CONNECT_TIMEOUT_MS = 15_000;
  * Builds a TypeORM DataSource over every Sigil entity and migration, not yet initialized. The schema
  * is owned by the migrations: `synchronize` and `migrationsRun` are off; call {@link runMigrations}.
  */
-export function createDataSource({ url, dataDir, logging = false }: DataSourceParameters): SigilDataSource {
+export function createDataSource({
+  url,
+  dataDir,
+  logging = false,
+  loadDataDir,
+}: DataSourceParameters): SigilDataSource {
   const common: PostgresOptions = {
     type: "postgres",
     entities: [...PERSISTENCE_ENTITIES],
@@ -52,6 +59,6 @@ export function createDataSource({ url, dataDir, logging = false }: DataSourcePa
   return new SigilDataSource(
     options,
     { kind: "pglite", location: resolvedDir ?? "memory://" },
-    { dataDir: resolvedDir, poolOptions },
+    { dataDir: resolvedDir, poolOptions, ...(loadDataDir ? { loadDataDir } : {}) },
   );
 }

@@ -11,6 +11,8 @@ export interface EmbeddedDatabase {
   dataDir: string | undefined;
   /** The very object passed as TypeORM `extra`; filled with PGlite's pg connection on initialize. */
   poolOptions: Record<string, unknown>;
+  /** A `dumpDataDir()` tarball to start from instead of an empty cluster (skips initdb). */
+  loadDataDir?: Blob;
 }
 
 /**
@@ -54,13 +56,19 @@ export class SigilDataSource extends DataSource {
     }
   }
 
+  /** The embedded database's files as a tarball, to open copies of it with `loadDataDir`. */
+  async dumpEmbedded(): Promise<Blob> {
+    if (!this.#pglite) throw new Error("only an initialized embedded database can be dumped");
+    return this.#pglite.dumpDataDir("none");
+  }
+
   private async openEmbedded(): Promise<void> {
     if (!this.embedded) return;
-    const { dataDir, poolOptions } = this.embedded;
+    const { dataDir, poolOptions, loadDataDir } = this.embedded;
     // PGlite creates only the last path segment, and rejects out of band when that fails.
     if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
     // Ready before pg connects: a cold start (initdb) must not count against the connect timeout.
-    this.#pglite = await PGlite.create(dataDir);
+    this.#pglite = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
     // Not typeorm-pglite: it shares one PGlite per process and interleaves concurrent transactions.
     // Here pg's own client talks to this PGlite in-process, and a pool of one serializes sessions.
     Object.assign(poolOptions, createPgConfig(this.#pglite));

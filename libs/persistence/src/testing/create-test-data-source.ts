@@ -1,9 +1,14 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../data-source/create-data-source.js";
 import { describeDatabase } from "../data-source/describe-database.js";
 import { runMigrations } from "../data-source/run-migrations.js";
+import type { SigilDataSource } from "../data-source/sigil-data-source.js";
+import { PERSISTENCE_MIGRATIONS } from "../migrations/migrations.js";
 
 /** A migrated database private to one test suite; `destroy` closes it and drops what it created. */
 export interface TestDataSource {
@@ -26,7 +31,14 @@ export async function createTestDataSource({
   migrate = true,
 }: TestDataSourceOptions = {}): Promise<TestDataSource> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return open(createDataSource({}), migrate, async () => {});
+  if (!serverUrl) {
+    try {
+      return await open(createDataSource({ loadDataDir: await embeddedTemplate(migrate) }), false, none);
+    } catch {
+      // A template another PGlite version wrote does not open: build it again.
+      return open(createDataSource({ loadDataDir: await embeddedTemplate(migrate, true) }), false, none);
+    }
+  }
 
   const name = `sigil_test_${randomBytes(8).toString("hex")}`;
   await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
@@ -56,6 +68,8 @@ async function open(dataSource: DataSource, migrate: boolean, dropDatabase: () =
   return { dataSource, kind: describeDatabase(dataSource).kind, destroy };
 }
 
+const none = async () => {};
+
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
@@ -63,5 +77,31 @@ async function adminQuery(serverUrl: string, sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A PGlite cluster (migrated or empty) dumped once into the temp folder and shared by every worker:
+ * opening a copy skips PGlite's initdb, most of an embedded database's start-up.
+ */
+async function embeddedTemplate(migrate: boolean, rebuild = false): Promise<Blob> {
+  // Keyed on the migrations' code, so a changed schema never reuses a template.
+  const sources = PERSISTENCE_MIGRATIONS.map((migration) => migration.toString()).join("\n");
+  const key = createHash("sha256").update(`${migrate}:${sources}`).digest("hex").slice(0, 16);
+  const file = path.join(tmpdir(), `sigil-pglite-template-${key}.tar`);
+  const cached = rebuild ? undefined : await readFile(file).catch(() => undefined);
+  if (cached) return new Blob([cached]);
+  const dataSource = createDataSource({}) as SigilDataSource;
+  await dataSource.initialize();
+  try {
+    if (migrate) await runMigrations(dataSource);
+    const dump = await dataSource.dumpEmbedded();
+    // Another worker may write the same template at once: each renames a whole file into place.
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    await writeFile(temporary, Buffer.from(await dump.arrayBuffer()));
+    await rename(temporary, file);
+    return dump;
+  } finally {
+    await dataSource.destroy();
   }
 }
