@@ -15,7 +15,7 @@ import { createTestDataSource, type TestDataSource } from "../fixtures/database.
 import { ensureDebianPackage } from "../fixtures/debian-package.js";
 import { freePort } from "../fixtures/free-port.js";
 import { type SecondChain, startSecondChain } from "../fixtures/second-chain.js";
-import { type AuthApiProcess, startServiceProcess } from "../faults/support/auth-api-process.js";
+import { type ServiceProcess, startServiceProcess } from "../faults/support/auth-api-process.js";
 import { waitFor } from "../guard/support/wait.js";
 import { runCli } from "./support/cli.js";
 import { DEPLOYMENT_DIR, fillEnvTemplate, writeEnvFile } from "./support/env-template.js";
@@ -37,7 +37,7 @@ withProduction(`production deployment (docs/deployment.md)${skipReason ? ` — $
   let chain: SecondChain;
   let database: TestDataSource;
   let sigilEnv: Record<string, string>;
-  const services: AuthApiProcess[] = [];
+  const services: ServiceProcess[] = [];
   let nginx: Nginx | undefined;
   let sigilUrl: string;
   let venueUrl: string;

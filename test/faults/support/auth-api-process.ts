@@ -7,8 +7,8 @@ import { waitFor } from "../../guard/support/wait.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** One auth-api process. */
-export interface AuthApiProcess {
+/** One built service's process (the auth-api, or the example venue). */
+export interface ServiceProcess {
   url: string;
   child: ChildProcess;
   /** The last few KiB of its stderr (for failure messages). */
@@ -16,6 +16,9 @@ export interface AuthApiProcess {
   /** SIGKILL, resolved once the process is gone. */
   kill(): Promise<void>;
 }
+
+/** An auth-api process (what the fault and scale-out suites start). */
+export type AuthApiProcess = ServiceProcess;
 
 /** Starts `node dist/apps/auth-api/src/main.js` with `env` on a free port and waits for readiness. */
 export async function startAuthApiProcess(env: Record<string, string>): Promise<AuthApiProcess> {
@@ -41,7 +44,7 @@ export async function startServiceProcess({
   readyPath,
   port: chosenPort,
   nodeArgs = [],
-}: ServiceProcessParameters): Promise<AuthApiProcess> {
+}: ServiceProcessParameters): Promise<ServiceProcess> {
   const port = chosenPort ?? (await freePort());
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, script)], {
     cwd: root,

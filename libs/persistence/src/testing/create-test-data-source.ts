@@ -7,7 +7,6 @@ import type { DataSource } from "typeorm";
 import { createDataSource } from "../data-source/create-data-source.js";
 import { describeDatabase } from "../data-source/describe-database.js";
 import { runMigrations } from "../data-source/run-migrations.js";
-import type { SigilDataSource } from "../data-source/sigil-data-source.js";
 import { PERSISTENCE_MIGRATIONS } from "../migrations/migrations.js";
 
 /** A migrated database private to one test suite; `destroy` closes it and drops what it created. */
@@ -85,13 +84,25 @@ async function adminQuery(serverUrl: string, sql: string): Promise<void> {
  * opening a copy skips PGlite's initdb, most of an embedded database's start-up.
  */
 async function embeddedTemplate(migrate: boolean, rebuild = false): Promise<Blob> {
+  // A suite opening several databases reads the 40 MB file once.
+  const known = rebuild ? undefined : templates.get(migrate);
+  if (known) return known;
+  const template = readOrBuildTemplate(migrate, rebuild);
+  templates.set(migrate, template);
+  template.catch(() => templates.delete(migrate));
+  return template;
+}
+
+const templates = new Map<boolean, Promise<Blob>>();
+
+async function readOrBuildTemplate(migrate: boolean, rebuild: boolean): Promise<Blob> {
   // Keyed on the migrations' code, so a changed schema never reuses a template.
   const sources = PERSISTENCE_MIGRATIONS.map((migration) => migration.toString()).join("\n");
   const key = createHash("sha256").update(`${migrate}:${sources}`).digest("hex").slice(0, 16);
   const file = path.join(tmpdir(), `sigil-pglite-template-${key}.tar`);
   const cached = rebuild ? undefined : await readFile(file).catch(() => undefined);
   if (cached) return new Blob([cached]);
-  const dataSource = createDataSource({}) as SigilDataSource;
+  const dataSource = createDataSource({});
   await dataSource.initialize();
   try {
     if (migrate) await runMigrations(dataSource);
