@@ -95,6 +95,14 @@ async function embeddedTemplate(migrate: boolean, rebuild = false): Promise<Blob
 
 const templates = new Map<boolean, Promise<Blob>>();
 
+/**
+ * Builds both templates ahead of the suites (Jest's global setup calls it): initdb in a suite
+ * under a loaded machine once outlasted a 60 s hook timeout.
+ */
+export async function prepareEmbeddedTemplates(): Promise<void> {
+  for (const migrate of [false, true]) await embeddedTemplate(migrate);
+}
+
 async function readOrBuildTemplate(migrate: boolean, rebuild: boolean): Promise<Blob> {
   // Keyed on the migrations' code, so a changed schema never reuses a template.
   const sources = PERSISTENCE_MIGRATIONS.map((migration) => migration.toString()).join("\n");
