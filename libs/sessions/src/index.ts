@@ -19,3 +19,4 @@ export * from "./dpop/verify-dpop-proof.js";
 export * from "./signed-requests/canonical-request.js";
 export * from "./signed-requests/sign-request.js";
 export * from "./signed-requests/verify-signed-request.js";
+export * from "./cache/lru-cache.js";

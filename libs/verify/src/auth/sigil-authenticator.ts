@@ -1,6 +1,5 @@
-import { type AccessTokenClaims, InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
+import { type AccessTokenClaims, InvalidTokenError, LruCache, verifyAccessToken } from "@sigil/sessions";
 import type { KeyObject } from "node:crypto";
-import { LruCache } from "../lru/lru-cache.js";
 import { JwksUnavailableError, RevocationFeedStaleError } from "../errors/verifier-errors.js";
 import { JwksCache } from "../jwks/jwks-cache.js";
 import type { ResolvedVerifierOptions } from "../options/verifier-options.js";

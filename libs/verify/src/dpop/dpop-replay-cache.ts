@@ -1,4 +1,4 @@
-import { LruCache } from "../lru/lru-cache.js";
+import { LruCache } from "@sigil/sessions";
 
 /**
  * DPoP `jti`s seen by this resource server (RFC 9449 §11.1), each kept until its proof could no
