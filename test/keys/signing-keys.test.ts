@@ -34,6 +34,8 @@ describe("signing keys across instances, at rest, and on schedule", () => {
   };
   const me = (app: INestApplication, token: string) =>
     request(app.getHttpServer()).get("/v1/me").set("Authorization", `Bearer ${token}`);
+  /** A token of the key the first rotation superseded, checked on both instances (so verified once). */
+  let supersededToken: string | undefined;
   const rows = (): Promise<KeyRow[]> =>
     sigil.database.dataSource.query("SELECT * FROM signing_keys ORDER BY activated_at");
 
@@ -68,6 +70,7 @@ describe("signing keys across instances, at rest, and on schedule", () => {
       await me(app, old.access_token).expect(200);
       await me(app, fresh.access_token).expect(200);
     }
+    supersededToken = old.access_token;
     // Retire-after: the old key stays published until the longest token lifetime has passed.
     expect(await jwksKids(b)).toEqual([outcome.kid, oldKid]);
     const oldRow = (await rows()).find((row) => row.kid === oldKid)!;
@@ -79,6 +82,21 @@ describe("signing keys across instances, at rest, and on schedule", () => {
         timeoutMs: 2000,
       },
     );
+  });
+
+  it("B10: a token verified before its key was withdrawn is refused once the key is no longer published", async () => {
+    if (!supersededToken) throw new Error("needs the rotation test's token");
+    await me(a, supersededToken).expect(200);
+    await sigil.database.dataSource.query(`UPDATE signing_keys SET retired_at = now() WHERE kid = $1`, [
+      kidOf(supersededToken),
+    ]);
+    for (const app of [a, b]) {
+      await waitFor(async () => !(await jwksKids(app)).includes(kidOf(supersededToken!)), {
+        timeoutMs: 2000,
+      });
+      const refused = await me(app, supersededToken);
+      expect([refused.status, refused.body.error]).toEqual([401, "invalid_token"]);
+    }
   });
 
   it("H1: a dump of every table holds no usable private key or secret, and the sealed keys need the KEK", async () => {

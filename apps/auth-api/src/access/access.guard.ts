@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import { DelegatedTokenNotAllowedError, InvalidClientError, UnauthorizedError } from "@sigil/core";
-import { InvalidTokenError, verifyAccessToken } from "@sigil/sessions";
+import { InvalidTokenError } from "@sigil/sessions";
 import { header, type HttpRequest, pathOf } from "../platform/http/http-types.js";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ApiKeysService } from "../bots/api-keys/api-keys.service.js";
@@ -9,7 +9,7 @@ import { ApiRateLimiter } from "../platform/rate-limit/api-rate-limiter.js";
 import { AppConfig } from "@sigil/config";
 import { ALLOW_DELEGATED } from "../platform/http/allow-delegated.js";
 import { DpopVerifier } from "../bots/dpop/dpop-verifier.service.js";
-import { SigningKeysService } from "../keys/signing-keys.service.js";
+import { AccessTokenVerifier } from "../keys/access-token-verifier.js";
 import { SessionService } from "../sessions/session.service.js";
 import { LiveScopes, requireScopes } from "./live-scopes.js";
 import type { Principal } from "../platform/http/principal.js";
@@ -26,7 +26,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
-    private readonly keys: SigningKeysService,
+    private readonly tokens: AccessTokenVerifier,
     private readonly sessions: SessionService,
     private readonly liveScopes: LiveScopes,
     private readonly dpop: DpopVerifier,
@@ -68,13 +68,7 @@ export class AccessGuard implements CanActivate {
       return;
     }
     const { token, scheme } = accessToken(request);
-    const claims = verifyAccessToken({
-      token,
-      resolveKey: (kid) => this.keys.publicKey(kid),
-      issuer: this.config.issuer,
-      audience: this.config.audience,
-      now: new Date(),
-    });
+    const claims = this.tokens.verify(token, new Date());
     // Key-bound tokens need a proof of their key on every request (RFC 9449 §7.1, B9).
     if (claims.cnf !== undefined) {
       if (scheme !== "dpop")

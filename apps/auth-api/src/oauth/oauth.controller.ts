@@ -14,6 +14,7 @@ import { DataSource } from "typeorm";
 import { LiveScopes } from "../access/live-scopes.js";
 import { ClientAuthenticated, Public } from "../platform/http/route-policy.js";
 import { AppConfig } from "@sigil/config";
+import { AccessTokenVerifier } from "../keys/access-token-verifier.js";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { SessionService } from "../sessions/session.service.js";
 import { TokenRequest } from "./oauth.dto.js";
@@ -27,6 +28,7 @@ export class OAuthController {
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly keys: SigningKeysService,
+    private readonly tokens: AccessTokenVerifier,
     private readonly sessions: SessionService,
     private readonly liveScopes: LiveScopes,
   ) {}
@@ -88,6 +90,7 @@ export class OAuthController {
 
   private verify(token: string, now: Date, allowExpired = false): AccessTokenClaims | undefined {
     try {
+      if (!allowExpired) return this.tokens.verify(token, now);
       return verifyAccessToken({
         token,
         resolveKey: (kid) => this.keys.publicKey(kid),
@@ -95,7 +98,7 @@ export class OAuthController {
         audience: this.config.audience,
         now,
         // Revoking an expired token is harmless and ends its session: accept up to the refresh horizon.
-        clockToleranceSeconds: allowExpired ? this.config.lifetimes.refreshAbsolute : 30,
+        clockToleranceSeconds: this.config.lifetimes.refreshAbsolute,
       });
     } catch (error) {
       if (isSigilError(error)) return undefined;
