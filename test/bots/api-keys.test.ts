@@ -182,6 +182,7 @@ describe("bots: API keys and signed requests", () => {
       `UPDATE sessions SET created_at = now() - interval '1 hour' WHERE id = $1`,
       [login.body.session_id],
     );
+    await sigil.sessionChanged(login.body.session_id);
     const stale = await api()
       .post("/v1/api-keys")
       .set("Authorization", `Bearer ${login.body.access_token}`)

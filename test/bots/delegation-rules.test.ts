@@ -157,6 +157,7 @@ describe("bots: delegation rules", () => {
       `UPDATE sessions SET created_at = now() - interval '301 seconds' WHERE id = $1`,
       [owner.session_id],
     );
+    await sigil.sessionChanged(owner.session_id);
     const body = await signDelegation({
       owner: trader,
       key: createSessionKey(),

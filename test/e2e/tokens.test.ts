@@ -170,8 +170,7 @@ describe("tokens and sessions over HTTP", () => {
         );
       });
       // Time passes by moving the session's recorded times into the past (see ageSession).
-      const age = (tokens: Tokens, seconds: number) =>
-        ageSession(sigil.database.dataSource, tokens.session_id, seconds);
+      const age = (tokens: Tokens, seconds: number) => ageSession(sigil, tokens.session_id, seconds);
 
       it("B5: a refresh token unused for longer than the idle limit is refused", async () => {
         const login = await tokensFor(short, trader);
@@ -259,9 +258,9 @@ describe("tokens and sessions over HTTP", () => {
     it("B6: the grace runs from the token's first use: replaying inside it again and again does not extend it", async () => {
       const login = await tokensFor(api, trader);
       expect((await refresh(login.refresh_token)).status).toBe(200);
-      await ageSession(sigil.database.dataSource, login.session_id, 6);
+      await ageSession(sigil, login.session_id, 6);
       expect((await refresh(login.refresh_token)).status).toBe(200);
-      await ageSession(sigil.database.dataSource, login.session_id, 6);
+      await ageSession(sigil, login.session_id, 6);
       // 12 s after its first use, past the 10 s grace: theft, whatever happened in between.
       expectError(await refresh(login.refresh_token), 400, "invalid_grant");
       expect(await reuseEvents(login.session_id)).toHaveLength(1);

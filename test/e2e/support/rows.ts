@@ -1,12 +1,18 @@
 // Direct looks at (and time travel in) the rows the service wrote.
 import type { DataSource } from "typeorm";
+import type { SigilTestEnvironment } from "../../fixtures/sigil-app.js";
 
 /**
  * Moves every recorded time of a session and its refresh tokens `seconds` into the past: for that
  * session it is exactly as if the clock had advanced by `seconds`. Config minima stay untouched
  * (idle and absolute lifetimes cannot be set under 300 s), and no clock is faked in the process.
  */
-export async function ageSession(dataSource: DataSource, sessionId: string, seconds: number): Promise<void> {
+export async function ageSession(
+  sigil: Pick<SigilTestEnvironment, "database" | "sessionChanged">,
+  sessionId: string,
+  seconds: number,
+): Promise<void> {
+  const { dataSource } = sigil.database;
   const shift = `${seconds} seconds`;
   await dataSource.query(
     `UPDATE sessions SET created_at = created_at - $2::interval, last_used_at = last_used_at - $2::interval,
@@ -20,6 +26,7 @@ export async function ageSession(dataSource: DataSource, sessionId: string, seco
       WHERE session_id = $1`,
     [sessionId, shift],
   );
+  await sigil.sessionChanged(sessionId);
 }
 
 /** The text of every row of every table in the service's schema, one row per line, by table. */

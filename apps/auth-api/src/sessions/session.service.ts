@@ -26,6 +26,7 @@ import { AuditService } from "../platform/audit/audit.service.js";
 import { AppConfig } from "@sigil/config";
 import { SigningKeysService } from "../keys/signing-keys.service.js";
 import { REVOCATION_CHANNEL } from "./revocation-signal.service.js";
+import { SessionCache } from "./session-cache.js";
 import { MetricsService } from "../platform/metrics/metrics.service.js";
 import type { TokenResponse } from "@sigil/core";
 import type { RequestContext } from "../platform/http/request-context.js";
@@ -111,6 +112,7 @@ export class SessionService {
     private readonly keys: SigningKeysService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly cache: SessionCache,
   ) {
     this.chainsOf = scopeChainsCache(config.policy);
     this.rotations = createStatementBatcher({
@@ -139,7 +141,12 @@ export class SessionService {
   async findActive(id: string, now: Date): Promise<SessionEntity | undefined> {
     // Only a real UUID reaches the uuid column (anything else would be a database error).
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
-    const session = await this.dataSource.getRepository(SessionEntity).findOneBy({ id });
+    let session = this.cache.get(id);
+    if (!session) {
+      const generation = this.cache.begin();
+      session = (await this.dataSource.getRepository(SessionEntity).findOneBy({ id })) ?? undefined;
+      if (session) this.cache.store(session, generation);
+    }
     return session && session.revokedAt === null && session.absoluteExpiresAt > now ? session : undefined;
   }
 
@@ -290,7 +297,10 @@ export class SessionService {
         expiresAt: addSeconds(p.now, lifetimes.accessToken),
         scopes: p.grantedScopes,
       });
-      await notifyRevocation(manager);
+      await this.notifyChange(manager, session.id);
+    } else if (p.grantedScopes.some((scope) => !token.session_scopes.includes(scope))) {
+      // A scope gained: instances holding the session's row must read it again.
+      await this.notifyChange(manager, session.id);
     }
     return {
       kind: "issued" as const,
@@ -344,7 +354,7 @@ export class SessionService {
       revokedAt: now,
       expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
     });
-    await notifyRevocation(manager);
+    await this.notifyChange(manager, session.id);
     await this.audit.record(manager, {
       type: "session_revoked",
       outcome: "info",
@@ -404,7 +414,7 @@ export class SessionService {
       expiresAt: addSeconds(now, this.config.lifetimes.accessToken),
       scopes: p.scopes,
     });
-    await notifyRevocation(manager);
+    await this.notifyChange(manager, session.id);
     await this.audit.record(manager, {
       type: "session_narrowed",
       outcome: "info",
@@ -414,6 +424,15 @@ export class SessionService {
       occurredAt: now,
       data: { sessionId: session.id, reason: p.reason, scopes: p.scopes, block: blockOf(p.access) },
     });
+  }
+
+  /**
+   * Tells every instance, once the caller's transaction commits, that `sessionId`'s access changed:
+   * feed readers wake and cached rows are dropped (this instance's at once, before it answers).
+   */
+  private async notifyChange(manager: EntityManager, sessionId: string): Promise<void> {
+    await manager.query(`SELECT pg_notify($1, $2)`, [REVOCATION_CHANNEL, sessionId]);
+    afterCommit(manager, () => this.cache.forget(sessionId));
   }
 
   /**
@@ -490,11 +509,6 @@ export class SessionService {
       sub: p.subject,
     };
   }
-}
-
-/** Wakes long-polling feed readers on every instance once the caller's transaction commits. */
-async function notifyRevocation(manager: EntityManager): Promise<void> {
-  await manager.query(`SELECT pg_notify($1, '')`, [REVOCATION_CHANNEL]);
 }
 
 export function addSeconds(date: Date, seconds: number): Date {

@@ -1,6 +1,7 @@
 import { Module } from "@nestjs/common";
 import { KeysModule } from "../keys/keys.module.js";
 import { RevocationSignalService } from "./revocation-signal.service.js";
+import { SessionCache } from "./session-cache.js";
 import { SessionService } from "./session.service.js";
 import { SessionsController } from "./sessions.controller.js";
 
@@ -8,7 +9,7 @@ import { SessionsController } from "./sessions.controller.js";
 @Module({
   imports: [KeysModule],
   controllers: [SessionsController],
-  providers: [SessionService, RevocationSignalService],
+  providers: [SessionService, SessionCache, RevocationSignalService],
   exports: [SessionService, RevocationSignalService],
 })
 export class SessionsModule {}

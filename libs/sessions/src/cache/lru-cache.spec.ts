@@ -23,6 +23,19 @@ describe("LruCache", () => {
     expect(cache.get("a")).toBeUndefined();
   });
 
+  it("clear forgets every entry and keeps working", () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get("a")).toBeUndefined();
+    cache.set("c", 3);
+    cache.set("d", 4);
+    cache.set("e", 5);
+    expect([cache.get("c"), cache.get("d"), cache.get("e")]).toEqual([undefined, 4, 5]);
+  });
+
   it("stores nothing with capacity 0", () => {
     const cache = new LruCache<string, number>(0);
     cache.set("a", 1);

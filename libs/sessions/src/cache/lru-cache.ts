@@ -53,6 +53,11 @@ export class LruCache<K, V> {
     this.nodes.delete(key);
   }
 
+  clear(): void {
+    this.nodes.clear();
+    this.newest = this.oldest = undefined;
+  }
+
   private touch(node: Node<K, V>): void {
     if (node === this.newest) return;
     this.unlink(node);
