@@ -32,6 +32,40 @@ export function personalSign(wallet: Wallet, message: string): `0x${string}` {
   return `${toHex(signature)}${(27 + recid).toString(16)}` as `0x${string}`;
 }
 
+/** Signs `wallet` in (challenge → sign → login) through `post`; the login's JSON answer. */
+export async function signIn(
+  post: ReturnType<typeof jsonPoster>,
+  wallet: Wallet,
+): Promise<Record<string, string>> {
+  const { message } = await post("/v1/auth/challenge", { address: wallet.address, chainId: 31337 });
+  return post("/v1/auth/login", { message, signature: personalSign(wallet, message!) });
+}
+
+export interface SignedInSession {
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** `count` real sessions, one per wallet in turn (wallets reused past their number), signed in at once. */
+export async function signInSessions(p: {
+  url: string;
+  wallets: Wallet[];
+  count: number;
+}): Promise<SignedInSession[]> {
+  const pool = new Pool(p.url, { connections: Math.min(p.count, 32), pipelining: 1 });
+  const post = jsonPoster(pool);
+  try {
+    return await Promise.all(
+      Array.from({ length: p.count }, async (_, i) => {
+        const login = await signIn(post, p.wallets[i % p.wallets.length]!);
+        return { accessToken: login.access_token!, refreshToken: login.refresh_token! };
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
 export interface LoadResult {
   completed: number;
   errors: Record<string, number>;

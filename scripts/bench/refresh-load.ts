@@ -2,13 +2,18 @@
 // token as fast as the auth-api answers (one transaction: rotate, grant and audit rows, new token).
 import { Pool } from "undici";
 import { jsonPoster, runClosedLoop } from "./closed-loop.js";
-import { type LoadResult, personalSign, type Wallet } from "./login-load.js";
+import { type LoadResult, signIn, type Wallet } from "./login-load.js";
 
 export interface RefreshLoadParameters {
   url: string;
   wallets: Wallet[];
   concurrency: number;
   seconds: number;
+  /**
+   * One refresh token per client, rotated in place so a later run goes on from them (`npm run
+   * bench:ab` signs in before measuring); clients without one sign in first.
+   */
+  tokens?: string[];
   onProgress?: (completed: number, elapsedSeconds: number) => void;
 }
 
@@ -17,13 +22,12 @@ export async function runRefreshLoad(p: RefreshLoadParameters): Promise<LoadResu
   const pool = new Pool(p.url, { connections: p.concurrency, pipelining: 1 });
   const post = jsonPoster(pool);
   const walletOf = (client: number) => p.wallets[client % p.wallets.length]!;
-  const signIn = async (wallet: Wallet) => {
-    const { message } = await post("/v1/auth/challenge", { address: wallet.address, chainId: 31337 });
-    return (await post("/v1/auth/login", { message, signature: personalSign(wallet, message!) }))
-      .refresh_token!;
-  };
+  const refreshTokenOf = async (client: number) => (await signIn(post, walletOf(client))).refresh_token!;
+  const tokens = p.tokens ?? [];
   try {
-    const tokens = await Promise.all(Array.from({ length: p.concurrency }, (_, i) => signIn(walletOf(i))));
+    await Promise.all(
+      Array.from({ length: p.concurrency }, async (_, i) => (tokens[i] ??= await refreshTokenOf(i))),
+    );
     return await runClosedLoop({
       concurrency: p.concurrency,
       seconds: p.seconds,
@@ -33,7 +37,7 @@ export async function runRefreshLoad(p: RefreshLoadParameters): Promise<LoadResu
       },
       // A failed rotation may have spent the token: start that client's family again.
       recover: async (client) => {
-        tokens[client] = await signIn(walletOf(client));
+        tokens[client] = await refreshTokenOf(client);
       },
     });
   } finally {
