@@ -11,6 +11,7 @@ import {
 import {
   afterCommit,
   createStatementBatcher,
+  GrantEntity,
   type StatementBatcher,
   RefreshTokenEntity,
   RevocationEntity,
@@ -150,6 +151,22 @@ export class SessionService {
     return session && session.revokedAt === null && session.absoluteExpiresAt > now ? session : undefined;
   }
 
+  /**
+   * The newest grant of session `sessionId` (null: none). Kept with a cached session; a refresh served
+   * by another instance is seen within GRANT_MAX_AGE_MS (its scopes, if they change, at once).
+   */
+  async latestGrant(sessionId: string): Promise<GrantEntity | null> {
+    const cached = this.cache.grantOf(sessionId);
+    if (cached !== undefined) return cached;
+    const generation = this.cache.begin();
+    const readAt = performance.now();
+    const grant = await this.dataSource
+      .getRepository(GrantEntity)
+      .findOne({ where: { sessionId }, order: { issuedAt: "DESC" } });
+    this.cache.storeGrant(sessionId, grant, generation, readAt);
+    return grant;
+  }
+
   /** The live session `sid`, or `invalid_token` (revoked, expired or unknown). */
   async requireActive(sid: string, now: Date): Promise<SessionEntity> {
     const session = await this.findActive(sid, now);
@@ -287,6 +304,8 @@ export class SessionService {
       context: p.context,
       grantExpiresAt: new Date(access.claims.exp * 1000),
     });
+    // A new grant and last use: this instance reads them again (others within GRANT_MAX_AGE_MS).
+    afterCommit(manager, () => this.cache.forget(session.id));
     // J3: a refresh can read a role's loss before the chain follower applies it; the feed must then
     // narrow the session's earlier tokens at resource servers too, as the follower would have.
     if (token.session_scopes.some((scope) => !p.grantedScopes.includes(scope))) {

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Req } from "@nestjs/common";
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from "@nestjs/swagger";
 import { grantedProvenance, NotFoundError } from "@sigil/core";
-import { GrantEntity, SessionEntity } from "@sigil/persistence";
+import { SessionEntity } from "@sigil/persistence";
 import type { HttpRequest } from "../platform/http/http-types.js";
 import { DataSource, IsNull, MoreThan } from "typeorm";
 import { CurrentPrincipal, type Principal } from "../platform/http/principal.js";
@@ -36,9 +36,7 @@ export class SessionsController {
   async me(@CurrentPrincipal() principal: Principal) {
     const { session, claims } = principal;
     const scope = [...principal.scopes()];
-    const grant = await this.dataSource
-      .getRepository(GrantEntity)
-      .findOne({ where: { sessionId: session.id }, order: { issuedAt: "DESC" } });
+    const grant = await this.sessions.latestGrant(session.id);
     return {
       sub: claims.sub,
       address: session.address,
