@@ -170,7 +170,14 @@ export async function startAuthApi(p: {
       SIGIL_ISSUER: url,
       SIGIL_KEK: BENCH_KEK,
       SIGIL_CHAINS: JSON.stringify([
-        { chainId: 31337, name: "bench", rpcUrls: [p.chain.url], registry: p.chain.registry },
+        // The Hardhat node answers eth_subscribe on its HTTP port: role sync follows heads (BENCH_WS=0: polls only).
+        {
+          chainId: 31337,
+          name: "bench",
+          rpcUrls: [p.chain.url],
+          registry: p.chain.registry,
+          ...(process.env.BENCH_WS === "0" ? {} : { wsUrl: p.chain.url.replace(/^http/, "ws") }),
+        },
       ]),
       SIGIL_RESOURCE_CLIENTS: JSON.stringify([VENUE_CLIENT]),
       // The load generator is one client address: per-IP sign-in limits would measure the limiter.

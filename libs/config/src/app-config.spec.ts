@@ -82,6 +82,10 @@ describe("loadConfig", () => {
       { SIGIL_CHAINS: chains.replace('"registry"', '"multicall3":"0xca11","registry"') },
       "SIGIL_CHAINS.0.multicall3",
     ],
+    [
+      { SIGIL_CHAINS: chains.replace('"registry"', '"wsUrl":"http://127.0.0.1:8545","registry"') },
+      "SIGIL_CHAINS.0.wsUrl",
+    ],
     [{ SIGIL_CHAINS: chains, SIGIL_ROLE_SYNC_POLL_MS: "5" }, "SIGIL_ROLE_SYNC_POLL_MS"],
     [{ SIGIL_CHAINS: chains, SIGIL_ROLE_SYNC: "yes" }, "SIGIL_ROLE_SYNC"],
     [{ SIGIL_CHAINS: chains, SIGIL_ENV: "staging" }, "SIGIL_ENV"],
@@ -96,6 +100,14 @@ describe("loadConfig", () => {
       "0xcA11bde05977b3631167028862bE2a173976CA11",
     );
     expect(loadConfig({ SIGIL_CHAINS: chains }).chains[0]).not.toHaveProperty("multicall3");
+  });
+
+  it("keeps a chain's ws:// or wss:// wsUrl and leaves it out when unset", () => {
+    for (const url of ["ws://127.0.0.1:8545", "wss://rpc.example/ws"]) {
+      const withWs = chains.replace('"registry"', `"wsUrl":"${url}","registry"`);
+      expect(loadConfig({ SIGIL_CHAINS: withWs }).chains[0]?.wsUrl).toBe(url);
+    }
+    expect(loadConfig({ SIGIL_CHAINS: chains }).chains[0]).not.toHaveProperty("wsUrl");
   });
 
   it("treats an empty variable as unset", () => {

@@ -31,6 +31,8 @@ const chainSchema = z.object({
     .string()
     .refine((value) => isAddress(value, { strict: false }), "must be a 20-byte hex address")
     .optional(),
+  /** Role sync follows new heads by subscription here (ws:// or wss://), polling rpcUrls besides. */
+  wsUrl: z.url({ protocol: /^wss?$/ }).optional(),
 });
 
 const booleanString = z.enum(["true", "false"]).transform((value) => value === "true");
@@ -314,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     fromBlock: chain.fromBlock,
     logRange: chain.logRange,
     ...(chain.multicall3 ? { multicall3: getAddress(chain.multicall3) } : {}),
+    ...(chain.wsUrl ? { wsUrl: chain.wsUrl } : {}),
   }));
   const duplicate = chains.find((chain, i) => chains.findIndex((c) => c.chainId === chain.chainId) !== i);
   if (duplicate) problems.push({ key: "SIGIL_CHAINS", problem: `chain ${duplicate.chainId} appears twice` });

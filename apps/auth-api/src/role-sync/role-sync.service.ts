@@ -167,6 +167,9 @@ export class ChainFollower {
   private store: TypeormRoleEventStore | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** A new head arrived while a step ran: step again at once. */
+  private nudged = false;
+  private unwatchHeads: (() => void) | undefined;
   private stopped = false;
   private nextLeaderTry = 0;
   private nextReconcile: number;
@@ -207,10 +210,17 @@ export class ChainFollower {
 
   start(): void {
     this.schedule(0);
+    // New heads by subscription where the chain has a wsUrl: a step as soon as a block lands, with
+    // polling every pollMs left as the fallback.
+    this.unwatchHeads = this.chain.watchHeads({
+      onHead: () => this.nudge(),
+      onError: (error) => this.logger.warn(`new-heads subscription: ${error.message}; polling meanwhile`),
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatchHeads?.();
     clearTimeout(this.timer);
     await this.running;
     await this.lock.release();
@@ -220,12 +230,24 @@ export class ChainFollower {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.nudged = false;
       this.running = this.step().then((more) => {
         this.running = undefined;
-        this.schedule(more ? 0 : this.p.config.roleSync.pollMs);
+        this.schedule(more || this.nudged ? 0 : this.p.config.roleSync.pollMs);
       });
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** Steps now, or right after the step under way. */
+  private nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.nudged = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   /** One step; true when there is more to catch up on right away. */

@@ -1,5 +1,6 @@
 import { ChainIdMismatchError } from "@sigil/core";
-import { createPublicClient, defineChain, fallback, http, type PublicClient } from "viem";
+import { randomUUID } from "node:crypto";
+import { createPublicClient, defineChain, fallback, http, type PublicClient, webSocket } from "viem";
 import type { ChainConfig } from "../config/chain-config.js";
 import { toChainError } from "../errors/to-chain-error.js";
 
@@ -26,6 +27,55 @@ export class ChainClient {
       }),
     );
     this.client = createPublicClient({ chain, transport: fallback(transports, { retryCount: 0 }) });
+  }
+
+  /**
+   * Calls `onHead` on each new block the `wsUrl` endpoint announces (eth_subscribe newHeads) on a
+   * socket of its own; a failed subscription is reported and tried again every 5 s. Returns the
+   * unsubscribe, or undefined when no `wsUrl` is set.
+   */
+  watchHeads(p: {
+    onHead: (blockNumber: bigint) => void;
+    onError: (error: Error) => void;
+  }): (() => void) | undefined {
+    if (this.config.wsUrl === undefined) return undefined;
+    // A key of its own: viem shares sockets by key and URL, and this one is closed on unsubscribe.
+    const transport = webSocket(this.config.wsUrl, {
+      key: `sigil-heads-${randomUUID()}`,
+      timeout: this.config.timeoutMs,
+      reconnect: false,
+    });
+    const client = createPublicClient({ transport });
+    const close = () =>
+      void client.transport.getRpcClient().then(
+        (socket) => socket.close(),
+        () => undefined,
+      );
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    let unwatch: (() => void) | undefined;
+    const subscribe = () => {
+      let failed = false;
+      // A WebSocket transport subscribes instead of polling.
+      unwatch = client.watchBlockNumber({
+        onBlockNumber: (blockNumber) => p.onHead(blockNumber),
+        onError: (error) => {
+          if (failed || stopped) return;
+          failed = true;
+          p.onError(error);
+          unwatch?.();
+          close();
+          retry = setTimeout(subscribe, 5_000).unref();
+        },
+      });
+    };
+    subscribe();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      unwatch?.();
+      close();
+    };
   }
 
   get chainId(): number {

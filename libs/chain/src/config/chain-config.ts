@@ -22,4 +22,9 @@ export interface ChainConfig {
    * as one eth_call to it; otherwise they go as one JSON-RPC batch.
    */
   multicall3?: Address;
+  /**
+   * A WebSocket endpoint (ws:// or wss://) of the same chain: role sync follows new heads by
+   * subscription (eth_subscribe) there, and keeps polling `rpcUrls` as the fallback.
+   */
+  wsUrl?: string;
 }
