@@ -4,13 +4,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 
 export type ProcessGroup =
-  "auth-api" | "postgres" | "load generator" | "hardhat node" | "example venue" | "other";
+  "auth-api" | "postgres" | "load generator" | "hardhat node" | "example venue" | "SIWE reference" | "other";
 
 /** Which group a process belongs to, from its command line; `self` is the load generator. */
 export function processGroup(commandLine: string, self: boolean): ProcessGroup {
   if (self) return "load generator";
   if (commandLine.includes("apps/auth-api/")) return "auth-api";
   if (commandLine.includes("apps/example-venue/")) return "example venue";
+  if (commandLine.includes("memory-siwe-backend")) return "SIWE reference";
   if (commandLine.includes("hardhat")) return "hardhat node";
   if (commandLine.startsWith("postgres")) return "postgres";
   return "other";

@@ -26,12 +26,23 @@ import { offlineVerificationsPerSecond } from "./offline-verify.js";
 import { runRefreshLoad } from "./refresh-load.js";
 import { measureRevocationLatency } from "./revocation-latency.js";
 import { measureSignInMatrix, type SignInFigures } from "./sign-in-matrix.js";
+import { type ReferenceCrypto, ratiosToReferences, startSignInReference } from "./sign-in-reference.js";
 import { runTokenCheckLoad, type TokenCheck } from "./token-check-load.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const revocationCount = Number(process.env.BENCH_REVOCATIONS ?? 50);
 const signInRounds = Number(process.env.BENCH_SIGNIN_ROUNDS ?? 5);
+// The memory-session references measured beside the sign-ins ("none" leaves them out).
+const referenceCryptos = (process.env.BENCH_REFERENCE ?? "native,viem")
+  .split(",")
+  .map((name) => name.trim())
+  .filter((name) => name !== "" && name !== "none") as ReferenceCrypto[];
+for (const name of referenceCryptos) {
+  if (name !== "native" && name !== "viem") throw new Error(`BENCH_REFERENCE: ${name} is not native or viem`);
+}
+/** Sigil's sign-ins/s must be this many times the reference's in every round. */
+const REFERENCE_FACTOR = 4;
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main(): Promise<void> {
@@ -61,16 +72,33 @@ async function main(): Promise<void> {
     const traderWallet = { address: trader.address, privateKey: trader.getHdKey().privateKey! };
     const wallets = makeWallets(200, [traderWallet]);
     // Sign-ins: the configured deployment (BENCH_WORKERS, default auto) and one process, each
-    // with the server-prepared message (challenge) and the client-written one (nonce), alternated.
+    // with the server-prepared message (challenge) and the client-written one (nonce), alternated
+    // with the memory-session references in the same rounds.
     const workersSetting = process.env.BENCH_WORKERS ?? "auto";
     const targets = [{ label: `workers: ${workersSetting}`, url: api.url }];
+    const sigilWorkers = new Map([
+      [
+        targets[0]!.label,
+        `SIGIL_WORKERS=${workersSetting} as configured${workersSetting === "auto" ? ` (${os.availableParallelism()} processes)` : ""}`,
+      ],
+    ]);
     const single =
       workersSetting === "1"
         ? undefined
         : await startAuthApi({ chain, databaseUrl: database.url, workers: "1" });
-    if (single) targets.push({ label: "one process", url: single.url });
+    if (single) {
+      targets.push({ label: "one process", url: single.url });
+      sigilWorkers.set("one process", "SIGIL_WORKERS=1");
+    }
+    const references: { label: string; crypto: ReferenceCrypto; stop(): Promise<void> }[] = [];
+    for (const crypto of referenceCryptos) {
+      const reference = await startSignInReference(crypto);
+      const label = `memory reference, ${crypto} crypto (one process)`;
+      references.push({ label, crypto, stop: reference.stop });
+      targets.push({ label, url: reference.url });
+    }
     log(
-      `sign-ins: ${signInRounds} alternated rounds of ${seconds} s per configuration (${targets.length} deployments × 2 flows), ${concurrency} concurrent wallets …`,
+      `sign-ins: ${signInRounds} alternated rounds of ${seconds} s per configuration (${targets.length} targets × 2 flows, ${references.length} of them memory references), ${concurrency} concurrent wallets …`,
     );
     let signIns: SignInFigures[];
     try {
@@ -85,13 +113,27 @@ async function main(): Promise<void> {
       });
     } finally {
       await single?.stop();
+      for (const reference of references) await reference.stop();
     }
     for (const figures of signIns) {
       log(
         `  ${figures.target}, ${figures.flow} flow: median ${figures.perSecond.toFixed(0)} sign-ins/s; CPU per sign-in: ${describeCpu(figures.cpu)}`,
       );
     }
-    const best = signIns.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const referenceLabels = references.map((reference) => reference.label);
+    const sigilSignIns = signIns.filter((figures) => !referenceLabels.includes(figures.target));
+    const referenceSignIns = signIns.filter((figures) => referenceLabels.includes(figures.target));
+    const referenceRatios = ratiosToReferences({
+      signIns,
+      references: referenceLabels,
+      factor: REFERENCE_FACTOR,
+    });
+    for (const ratio of referenceRatios) {
+      log(
+        `  ${ratio.target} ÷ ${ratio.reference}, ${ratio.flow} flow: ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")} (min ${ratio.min.toFixed(2)})`,
+      );
+    }
+    const best = sigilSignIns.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
 
     log(`measuring refresh-token rotations ${seconds} s with ${concurrency} signed-in clients …`);
     const refreshes = await runRefreshLoad({
@@ -200,6 +242,12 @@ async function main(): Promise<void> {
       http,
       signInRounds,
       signIns,
+      signInReference: {
+        what: "memory-siwe-backend.ts: node:http, viem/siwe parse + validate, nonces and sessions in a Map, ES256 JWT; one Node process, no database, no chain read",
+        references: references.map(({ label, crypto }) => ({ label, crypto })),
+        factor: REFERENCE_FACTOR,
+        ratios: referenceRatios,
+      },
       refreshes,
       tokenChecks,
       guard,
@@ -219,7 +267,7 @@ async function main(): Promise<void> {
         (http.livePerSecond / http.barePerSecond).toFixed(3),
         "",
       ],
-      ...signIns.flatMap((figures) => [
+      ...sigilSignIns.flatMap((figures) => [
         [
           `SIWE sign-ins/s, ${figures.flow === "challenge" ? "POST /v1/auth/challenge" : "GET /v1/auth/nonce"} + sign + login, ${figures.target} (median of ${signInRounds}: ${figures.rounds.map((r) => r.toFixed(0)).join(", ")})`,
           figures.perSecond.toFixed(0),
@@ -234,6 +282,20 @@ async function main(): Promise<void> {
           (figures.perSecond / figures.cpu.ceilingPerSecond).toFixed(3),
           "",
         ],
+      ]),
+      ...referenceSignIns.map((figures) => [
+        `SIWE sign-ins/s, ${figures.flow} flow, ${figures.target}: node:http, nonces and sessions in memory, no database, no chain read (median of ${signInRounds}: ${figures.rounds.map((r) => r.toFixed(0)).join(", ")}); p50 / p99 ${figures.p50Ms.toFixed(0)} / ${figures.p99Ms.toFixed(0)} ms; CPU per sign-in (ms): ${describeCpu(figures.cpu)}`,
+        figures.perSecond.toFixed(0),
+        `${recoveries.toFixed(0)} secp256k1 recoveries/s (1 core)`,
+        (figures.perSecond / recoveries).toFixed(3),
+        "",
+      ]),
+      ...referenceRatios.map((ratio) => [
+        `Sigil ${sigilWorkers.get(ratio.target) ?? ratio.target}, ${ratio.flow} flow ÷ ${ratio.reference}, same flow, per round: ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")} (minimum; median ${ratio.median.toFixed(2)})`,
+        `min ${ratio.min.toFixed(2)}×`,
+        `${referenceSignIns.find((f) => f.target === ratio.reference && f.flow === ratio.flow)!.perSecond.toFixed(0)} sign-ins/s, the reference's median`,
+        ratio.median.toFixed(3),
+        `≥ ${ratio.factor}× the memory-session reference in every round: ${ratio.met ? "met" : "not met"}`,
       ]),
       [
         `refresh-token rotations/s (Postgres: rotate + grant + audit, new access token); p50 / p99 ${refreshes.p50Ms.toFixed(0)} / ${refreshes.p99Ms.toFixed(0)} ms`,
