@@ -29,4 +29,6 @@ export default {
   globalSetup: "<rootDir>/test/global-setup.js",
   testTimeout: 60_000,
   maxWorkers: 2,
+  // Workers keep what the suites' ESM modules leave behind; one near V8's 4 GiB heap limit crawls in GC.
+  workerIdleMemoryLimit: "1536MB",
 };
