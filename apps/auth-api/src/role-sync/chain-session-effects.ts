@@ -101,7 +101,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     const groups: SessionGroup[] = await this.p.dataSource.query(
       `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
         WHERE chain_id = ANY($1) AND revoked_at IS NULL AND absolute_expires_at > $2
-          AND (address = ANY($3) OR scopes && $4)`,
+          AND ${accountsOrScopes(removedScopes.size)}`,
       [this.p.signInChains, this.now(), [...accounts], [...removedScopes]],
     );
     return { access: await this.readAll(groups, batch.to), roleRevoked, keepUndecided: true };
@@ -155,7 +155,7 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     const groups: SessionGroup[] = await this.p.dataSource.query(
       `SELECT DISTINCT address, chain_id AS "chainId", wallet_kind AS "walletKind" FROM sessions
         WHERE chain_id = ANY($1) AND revoked_at IS NULL AND last_used_at >= $2
-          AND (address = ANY($3) OR scopes && $4)`,
+          AND ${accountsOrScopes(scopes.length)}`,
       [this.p.signInChains, since, accounts, scopes],
     );
     if (groups.length === 0) return;
@@ -252,4 +252,14 @@ export class ChainSessionEffects implements RoleEventEffects<PreparedEffects> {
     );
     return new Map(read.map((entry) => [sessionGroupKey(entry.group), entry]));
   }
+}
+
+/**
+ * Sessions of the accounts ($3), or holding a removed scope ($4). With no removed scope, `$4 IS NULL`
+ * (false, folded away) replaces `scopes && '{}'`, which the planner cannot fold: it scanned every session.
+ */
+function accountsOrScopes(scopeCount: number): string {
+  return scopeCount === 0
+    ? `(address = ANY($3) OR $4::text[] IS NULL)`
+    : `(address = ANY($3) OR scopes && $4)`;
 }
