@@ -2,7 +2,7 @@
 // each server in its own process, rounds alternated as for the Nest guard (guard-load.ts).
 import { type ChildProcess, spawn } from "node:child_process";
 import { freePort } from "../../test/fixtures/free-port.js";
-import { root, VENUE_CLIENT, waitFor } from "./bench-environment.js";
+import { root, tracked, VENUE_CLIENT, waitFor } from "./bench-environment.js";
 import { type GuardLoadResult, runGuardLoad } from "./guard-load.js";
 
 export type BenchAdapter = "express" | "fastify";
@@ -32,19 +32,9 @@ export async function startAdapterServer(p: {
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  const kill = () => child.kill("SIGTERM");
-  process.once("exit", kill);
+  const stop = tracked(child);
   await waitFor(`the ${p.adapter} adapter server`, async () => (await fetch(`${url}/bench/open`)).ok);
-  return {
-    url,
-    stop: async () => {
-      process.off("exit", kill);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      kill();
-      await exited;
-    },
-  };
+  return { url, stop };
 }
 
 /** Open vs guarded req/s for each adapter, one server at a time, `rounds` alternated rounds each. */

@@ -45,6 +45,24 @@ export function runBenchMain(main: () => Promise<void>): void {
   );
 }
 
+/**
+ * Keeps `child` for stopAll (and the exit hook); returns its stop, which ends it with SIGTERM and
+ * resolves once it has exited (at once if it already has).
+ */
+export function tracked(child: ChildProcess): () => Promise<void> {
+  children.push(child);
+  return stopOf(child);
+}
+
+function stopOf(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+}
+
 function start(
   args: string[],
   env: Record<string, string | undefined>,
@@ -57,7 +75,7 @@ function start(
   child.once("exit", (code) => {
     if (code !== 0 && code !== null) console.error(`${name} exited ${code}: ${stderr}`);
   });
-  children.push(child);
+  tracked(child);
   return child;
 }
 
@@ -192,13 +210,7 @@ export async function startAuthApi(p: {
     p.checkout ?? root,
   );
   await waitFor("the auth-api", async () => (await fetch(`${url}/health/ready`)).ok);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  };
-  return { url, pid: child.pid!, stop };
+  return { url, pid: child.pid!, stop: stopOf(child) };
 }
 
 /** The built example venue (dist/) trusting the auth-api, in its own process. */

@@ -5,7 +5,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { median } from "./closed-loop.js";
 import type { SignInFlow } from "./login-load.js";
-import { root } from "./bench-environment.js";
+import { root, tracked } from "./bench-environment.js";
 import type { SignInFigures } from "./sign-in-matrix.js";
 
 /** `native`: libsecp256k1 and keccak prebuilds, as the auth-api; `viem`: viem's verifyMessage (@noble). */
@@ -22,22 +22,12 @@ export async function startSignInReference(
     execArgv: ["--import", "@swc-node/register/esm-register"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
-  const kill = () => child.kill("SIGTERM");
-  process.once("exit", kill);
+  const stop = tracked(child);
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (message) => resolve(Number(message)));
     child.once("exit", (code) => reject(new Error(`the SIWE reference exited ${code} before listening`)));
   });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      process.off("exit", kill);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      kill();
-      await exited;
-    },
-  };
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
 
 export interface ReferenceRatio {
